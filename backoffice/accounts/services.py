@@ -1,0 +1,109 @@
+"""Staff two-factor enrolment and verification (django-otp).
+
+Each service is the single place where its change happens, with its audit record.
+"""
+
+import base64
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+
+import django_otp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from backoffice.core.services import audit_record
+
+from .models import User
+
+TOTP_DEVICE_NAME = "default"
+BACKUP_DEVICE_NAME = "backup"
+
+
+def user_has_confirmed_totp(*, user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def totp_secret_base32(*, device: TOTPDevice) -> str:
+    """The device key as authenticator apps expect it (RFC 4648 base32)."""
+    return base64.b32encode(device.bin_key).decode("ascii")
+
+
+@transaction.atomic
+def totp_device_start(*, user: User) -> TOTPDevice:
+    """Return the user's pending (unconfirmed) TOTP device, creating it if needed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(
+            user=user, name=TOTP_DEVICE_NAME, confirmed=False
+        )
+    return device
+
+
+@transaction.atomic
+def totp_device_confirm(
+    *, request: HttpRequest, user: User, device: TOTPDevice, token: str
+) -> list[str] | None:
+    """Confirm a pending device with a code from the app.
+
+    On success the session is verified, backup codes are (re)issued and returned,
+    and the enrolment is audited. Returns None when the code is wrong.
+    """
+    if device.user_id != user.pk or device.confirmed:
+        return None
+    if not device.verify_token(token.strip().replace(" ", "")):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    codes = backup_codes_issue(user=user)
+    django_otp.login(request, device)
+    audit_record(
+        actor=user,
+        action="otp.enrolled",
+        obj=user,
+        after={"device": device.name},
+    )
+    return codes
+
+
+def backup_codes_issue(*, user: User) -> list[str]:
+    """Replace the user's backup codes with a fresh set and return them once."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name=BACKUP_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [
+        f"{secrets.randbelow(10**8):08d}"
+        for _ in range(settings.OTP_BACKUP_CODE_COUNT)
+    ]
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=code) for code in codes
+    )
+    return codes
+
+
+@transaction.atomic
+def backup_codes_regenerate(*, user: User) -> list[str]:
+    codes = backup_codes_issue(user=user)
+    audit_record(actor=user, action="otp.backup_codes_regenerated", obj=user)
+    return codes
+
+
+def otp_verify(*, request: HttpRequest, user: User, token: str) -> bool:
+    """Verify a TOTP or backup code and mark the session as verified.
+
+    django-otp throttles each device after failures, so guessing is slow; every
+    failure is audited.
+    """
+    token = token.strip().replace(" ", "")
+    device = django_otp.match_token(user, token) if token else None
+    if device is None:
+        audit_record(actor=user, action="otp.failed", obj=user)
+        return False
+    django_otp.login(request, device)
+    if isinstance(device, StaticDevice):
+        audit_record(actor=user, action="otp.backup_code_used", obj=user)
+    return True

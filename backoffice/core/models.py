@@ -1,0 +1,218 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .constants import ROLE_PERMISSIONS, AgencyLevel, CalendarDayKind, Role
+from .validators import validate_agency_code
+
+
+class Agency(models.Model):
+    """Cơ quan/đơn vị: a node of the province → department/commune tree.
+
+    A merged unit keeps its code and points to its successor (`superseded_by`).
+    """
+
+    audit_in_admin = True
+
+    code = models.CharField(
+        _("mã định danh"), max_length=35, unique=True, validators=[validate_agency_code]
+    )
+    name = models.CharField(_("tên cơ quan"), max_length=255)
+    short_name = models.CharField(_("tên viết tắt"), max_length=50, blank=True)
+    level = models.CharField(
+        _("cấp"), max_length=20, choices=AgencyLevel.choices, default=AgencyLevel.OTHER
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("cơ quan cấp trên"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        verbose_name=_("được thay thế bởi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+        help_text=_("Đơn vị mới sau khi sáp nhập, hợp nhất."),
+    )
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def clean(self) -> None:
+        node, seen = self.parent, set()
+        while node is not None and self.pk:
+            if node.pk == self.pk or node.pk in seen:
+                raise ValidationError(
+                    {"parent": _("Cơ quan cấp trên không được là chính nó hoặc cấp dưới của nó.")}
+                )
+            seen.add(node.pk)
+            node = node.parent
+        if self.superseded_by_id and self.superseded_by_id == self.pk:
+            raise ValidationError(
+                {"superseded_by": _("Một cơ quan không thể thay thế chính nó.")}
+            )
+
+    def ancestors(self) -> list["Agency"]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+    def current(self) -> "Agency":
+        """Follow `superseded_by` to the unit that exists today."""
+        node, seen = self, {self.pk}
+        while node.superseded_by_id and node.superseded_by_id not in seen:
+            seen.add(node.superseded_by_id)
+            node = node.superseded_by
+        return node
+
+
+class Membership(models.Model):
+    """Staff membership: user × agency × role (cán bộ thuộc cơ quan với vai trò)."""
+
+    audit_in_admin = True
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "agency", "role"], name="unique_membership"
+            )
+        ]
+        verbose_name = _("phân công cán bộ")
+        verbose_name_plural = _("phân công cán bộ")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.agency.code}"
+
+    @property
+    def permissions(self) -> frozenset[str]:
+        return ROLE_PERMISSIONS.get(self.role, frozenset())
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ANN003
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditLogEntry(models.Model):
+    """Nhật ký: an append-only record of who did what to which object, and when.
+
+    The application can only insert: `save()` refuses updates, `delete()` refuses,
+    the queryset refuses bulk changes, and database triggers (migration 0002) refuse
+    UPDATE and DELETE underneath the ORM.
+    """
+
+    at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    actor_repr = models.CharField(_("người thực hiện (tên)"), max_length=200)
+    action = models.CharField(_("hành động"), max_length=100, db_index=True)
+    object_type = models.CharField(_("loại đối tượng"), max_length=100, db_index=True)
+    object_id = models.CharField(_("mã đối tượng"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("đối tượng"), max_length=255)
+    agency_code = models.CharField(_("cơ quan"), max_length=35, blank=True)
+    before = models.JSONField(_("trước"), null=True, blank=True)
+    after = models.JSONField(_("sau"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("bản ghi nhật ký")
+        verbose_name_plural = _("nhật ký hệ thống")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002,ANN003
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN002,ANN003
+        raise PermissionError("The audit log is append-only.")
+
+
+class CalendarDay(models.Model):
+    """An exception to the working calendar entered by an administrator.
+
+    Public holidays come from the `holidays` package; these rows add days off
+    (e.g. a provincial decision) or make-up working days (e.g. a Saturday worked in
+    exchange for a bridge day). An agency-less row applies to every agency.
+    """
+
+    audit_in_admin = True
+
+    date = models.DateField(_("ngày"))
+    kind = models.CharField(_("loại"), max_length=20, choices=CalendarDayKind.choices)
+    name = models.CharField(_("lý do"), max_length=200)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("chỉ áp dụng cho cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="calendar_days",
+    )
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "agency"], name="unique_calendar_day_per_agency"
+            ),
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=models.Q(agency__isnull=True),
+                name="unique_calendar_day_all_agencies",
+            ),
+        ]
+        verbose_name = _("ngày nghỉ / làm bù")
+        verbose_name_plural = _("lịch nghỉ và làm bù")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} — {self.get_kind_display()}: {self.name}"

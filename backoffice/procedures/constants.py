@@ -1,0 +1,21 @@
+import re
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# National database of administrative procedures: one digit, a dot, six digits.
+PROCEDURE_CODE_RE = re.compile(r"^\d\.\d{6}$")
+
+ACCEPTED_FORMATS = ("pdf", "jpg", "png", "tiff", "docx", "doc", "odt")
+
+
+class OnlineLevel(models.TextChoices):
+    FULL = "full", _("Toàn trình")
+    PARTIAL = "partial", _("Một phần")
+
+
+class CopyForm(models.TextChoices):
+    ORIGINAL = "original", _("Bản chính")
+    COPY = "copy", _("Bản sao")
+    CERTIFIED_COPY = "certified_copy", _("Bản sao có chứng thực")
+    ORIGINAL_OR_COPY = "original_or_copy", _("Bản chính hoặc bản sao")

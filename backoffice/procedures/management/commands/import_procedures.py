@@ -1,0 +1,36 @@
+"""`manage.py import_procedures PATH [--json]`: all rows or none."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from backoffice.procedures.services import ProcedureImportError, procedures_import
+
+
+class Command(BaseCommand):
+    help = "Nhập danh mục thủ tục hành chính từ tệp CSV hoặc JSON."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path")
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["path"])
+        if not path.is_file():
+            raise CommandError(f"Không tìm thấy tệp “{path}”.")
+        try:
+            result = procedures_import(actor=None, name=path.name, content=path.read_bytes())
+        except ProcedureImportError as exc:
+            lines = "\n".join(f"  {where}: {msg}" for where, msg in exc.errors)
+            raise CommandError(
+                f"Không nhập thủ tục nào: tệp có {len(exc.errors)} lỗi.\n{lines}"
+            ) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(result.__dict__, ensure_ascii=False))
+            return
+        self.stdout.write(
+            f"Đã thêm {len(result.created)}, cập nhật {len(result.updated)}, "
+            f"không đổi {len(result.unchanged)} thủ tục."
+        )

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from backoffice.accounts.views import backup_codes_view
+from backoffice.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.dashboard, name="backoffice-home"),
+    path("account/", include("backoffice.accounts.urls")),
+    path("security/backup-codes/", backup_codes_view, name="backup-codes"),
+]
