@@ -2,9 +2,10 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -21,6 +22,9 @@ if settings.DEBUG:
 
 # Portal pages: Vietnamese at /, English at /en/.
 urlpatterns += i18n_patterns(
+    # Procedure codes contain a dot (2.000635), which Wagtail's own pattern refuses;
+    # this is the same serve view with dots allowed in a path segment.
+    re_path(r"^((?:[\w\-.]+/)*)$", wagtail_views.serve, name="portal_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -14,7 +14,7 @@ import django_otp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from backoffice.core.services import audit_record
+from backoffice.core.services import audit_record, notify_by_email
 
 from .models import User
 
@@ -66,6 +66,7 @@ def totp_device_confirm(
         obj=user,
         after={"device": device.name},
     )
+    _security_notice(user=user, event="Đã bật xác thực hai bước cho tài khoản.")
     return codes
 
 
@@ -89,6 +90,7 @@ def backup_codes_issue(*, user: User) -> list[str]:
 def backup_codes_regenerate(*, user: User) -> list[str]:
     codes = backup_codes_issue(user=user)
     audit_record(actor=user, action="otp.backup_codes_regenerated", obj=user)
+    _security_notice(user=user, event="Đã tạo bộ mã dự phòng mới; các mã cũ hết hiệu lực.")
     return codes
 
 
@@ -107,3 +109,14 @@ def otp_verify(*, request: HttpRequest, user: User, token: str) -> bool:
     if isinstance(device, StaticDevice):
         audit_record(actor=user, action="otp.backup_code_used", obj=user)
     return True
+
+
+def _security_notice(*, user: User, event: str) -> None:
+    notify_by_email(
+        to=[user.email],
+        subject="[Một Cửa] Thay đổi bảo mật tài khoản",
+        body=(
+            f"Xin chào {user.get_full_name()},\n\n{event}\n\n"
+            "Nếu không phải bạn thực hiện, hãy báo ngay cho quản trị hệ thống."
+        ),
+    )

@@ -3,10 +3,13 @@
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import Group
+from django.contrib.auth.models import Permission as DjangoPermission
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 
-from .models import Agency, AuditLogEntry
+from .constants import Role
+from .models import Agency, AuditLogEntry, Membership
 
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
@@ -77,3 +80,83 @@ def agency_upsert(
         agency=agency,
     )
     return agency
+
+
+ROLE_GROUP_PREFIX = "Một cửa — "
+
+# Django model permissions each role needs in the Wagtail admin; access to the
+# admin itself is granted to every staff role.
+ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
+    Role.ADMIN: [
+        "core.add_agency",
+        "core.change_agency",
+        "core.view_agency",
+        "core.add_membership",
+        "core.change_membership",
+        "core.delete_membership",
+        "core.view_membership",
+        "core.add_calendarday",
+        "core.change_calendarday",
+        "core.delete_calendarday",
+        "core.view_calendarday",
+        "core.view_auditlogentry",
+        "procedures.add_procedure",
+        "procedures.change_procedure",
+        "procedures.delete_procedure",
+        "procedures.view_procedure",
+        "procedures.add_field",
+        "procedures.change_field",
+        "procedures.view_field",
+    ],
+    Role.LEADER: ["core.view_auditlogentry", "core.view_agency"],
+}
+
+
+def role_group(*, role: str) -> Group:
+    """The Django group that carries a role's admin permissions (created on demand)."""
+    group, _ = Group.objects.get_or_create(name=f"{ROLE_GROUP_PREFIX}{Role(role).label}")
+    wanted = ["wagtailadmin.access_admin", *ROLE_MODEL_PERMISSIONS.get(role, [])]
+    perms = []
+    for dotted in wanted:
+        app_label, codename = dotted.split(".")
+        perms += list(
+            DjangoPermission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            )
+        )
+    group.permissions.set(perms)
+    return group
+
+
+@transaction.atomic
+def membership_grant(
+    *, actor: AbstractBaseUser | None, user: AbstractBaseUser, agency: Agency, role: str
+) -> Membership:
+    """Give a user a role in an agency; makes them staff and syncs admin permissions."""
+    membership, created = Membership.objects.get_or_create(
+        user=user, agency=agency, role=role
+    )
+    if not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.groups.add(role_group(role=role))
+    if created:
+        audit_record(
+            actor=actor,
+            action="membership.granted",
+            obj=membership,
+            after={"user": user.get_username(), "agency": agency.code, "role": role},
+            agency=agency,
+        )
+    return membership
+
+
+def notify_by_email(*, to: list[str], subject: str, body: str) -> None:
+    """Queue an e-mail for the worker once the current transaction commits."""
+    from .tasks import send_email
+
+    recipients = [address for address in to if address]
+    if recipients:
+        transaction.on_commit(
+            lambda: send_email.delay(to=recipients, subject=subject, body=body)
+        )

@@ -250,11 +250,13 @@ def _save(*, actor: AbstractBaseUser | None, fields: list[dict], procedures: lis
         for key in ("fees", "result", "legal_basis"):
             setattr(procedure, key, p.get(key, "") or "")
         procedure.online_level = p.get("online_level") or OnlineLevel.PARTIAL
+        # A ClusterableModel keeps its parental relations in memory until save().
+        procedure.agencies = [agencies[a] for a in p["agencies"]]
+        procedure.components = [
+            ProcedureComponent(sort_order=order, **c)
+            for order, c in enumerate(desired["components"])
+        ]
         procedure.save()
-        procedure.agencies.set([agencies[a] for a in p["agencies"]])
-        procedure.components.all().delete()
-        for order, c in enumerate(desired["components"]):
-            ProcedureComponent.objects.create(procedure=procedure, sort_order=order, **c)
         (result.created if before is None else result.updated).append(p["code"])
         audit_record(
             actor=actor,

@@ -1,3 +1,5 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -27,4 +29,5 @@ def validate_formats(value: str) -> None:
 
 
 def parse_formats(value: str) -> list[str]:
-    return [f.strip().lower().lstrip(".") for f in value.split(",") if f.strip()]
+    """"pdf, .JPG;png" → ["pdf", "jpg", "png"]."""
+    return [f.lower().lstrip(".") for f in re.split(r"[,;\s]+", value) if f.strip(" .")]

@@ -1,0 +1,36 @@
+"""`manage.py load_demo [--json]`: idempotent demo data (DESIGN.md §5)."""
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from backoffice.demo.services import demo_load
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu mẫu (cơ quan, thủ tục, cán bộ). Chạy lại nhiều lần vẫn an toàn."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        data = demo_load()
+        if options["json"]:
+            self.stdout.write(json.dumps(data, ensure_ascii=False))
+            return
+        procedures = data["procedures"]
+        self.stdout.write(
+            f"Cơ quan: {data['agencies']}. Thủ tục: thêm {procedures['created']}, "
+            f"cập nhật {procedures['updated']}, không đổi {procedures['unchanged']}."
+        )
+        if not settings.DEMO_MODE:
+            self.stdout.write("DEMO_MODE tắt: không in mật khẩu và khóa TOTP.")
+            return
+        self.stdout.write("Tài khoản cán bộ (mật khẩu / khóa TOTP cho ứng dụng xác thực):")
+        for row in data["staff"]:
+            self.stdout.write(
+                f"  {row['username']:<12} {row['password']}  {row['role']:<10} "
+                f"{row['agency']}  TOTP {row['totp_secret']}"
+            )

@@ -1,0 +1,110 @@
+"""Shared fixtures: an agency tree, staff with TOTP devices, signed-in clients."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from backoffice.accounts.models import User
+from backoffice.core.constants import AgencyLevel, Role
+from backoffice.core.models import Agency
+from backoffice.core.services import membership_grant
+
+PASSWORD = "Staff-pass-2026!"
+
+
+@pytest.fixture
+def agency_tree(db) -> dict[str, Agency]:
+    province = Agency.objects.create(
+        code="000.00.00.H53", name="UBND tỉnh Sóc Trăng", level=AgencyLevel.PROVINCE
+    )
+    ict = Agency.objects.create(
+        code="000.00.11.H53", name="Sở TT&TT", level=AgencyLevel.DEPARTMENT, parent=province
+    )
+    justice = Agency.objects.create(
+        code="000.00.04.H53", name="Sở Tư pháp", level=AgencyLevel.DEPARTMENT, parent=province
+    )
+    city = Agency.objects.create(
+        code="000.00.31.H53", name="UBND TP Sóc Trăng", level=AgencyLevel.DISTRICT, parent=province
+    )
+    ward = Agency.objects.create(
+        code="000.01.31.H53", name="UBND Phường 1", level=AgencyLevel.COMMUNE, parent=city
+    )
+    return {"province": province, "ict": ict, "justice": justice, "city": city, "ward": ward}
+
+
+@pytest.fixture
+def make_staff(db) -> Callable[..., User]:
+    def make(
+        username: str, *, agency: Agency, role: str = Role.SPECIALIST, totp_device: bool = True
+    ) -> User:
+        user = User.objects.create_user(
+            username=username, password=PASSWORD, email=f"{username}@example.vn"
+        )
+        membership_grant(actor=None, user=user, agency=agency, role=role)
+        user.refresh_from_db()
+        if totp_device:
+            TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+        return user
+
+    return make
+
+
+def current_totp(user: User) -> str:
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+
+
+@pytest.fixture
+def verified_client(make_staff, agency_tree) -> Callable[[User], Client]:
+    """A test client signed in with password and TOTP, as a real staff member is."""
+
+    def sign_in(user: User) -> Client:
+        client = Client()
+        response = client.post(
+            "/backoffice/account/login/", {"username": user.username, "password": PASSWORD}
+        )
+        assert response.status_code == 302, response.content
+        response = client.post("/backoffice/account/otp/verify/", {"token": current_totp(user)})
+        assert response.status_code == 302
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def celery_eager():
+    """Run Celery tasks in-process (the worker itself is tested in tests/celery)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield app
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers_around_flush(request: pytest.FixtureRequest):
+    """Let Django flush the database after a transactional test.
+
+    The audit log's triggers refuse DELETE and TRUNCATE, which is also how Django
+    empties the tables after a transactional test; they are dropped for that flush
+    only and put back before the next test.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        yield
+        return
+    from django.db import connection
+
+    from backoffice.core import db_triggers
+
+    request.getfixturevalue("transactional_db")
+    db_triggers.install(connection)
+    yield
+    db_triggers.uninstall(connection)
