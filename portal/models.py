@@ -5,7 +5,6 @@ from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
-
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
@@ -39,9 +38,11 @@ class HomePage(BasePage):
     class Meta:
         verbose_name = _("trang chủ")
 
-    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:  # noqa: ANN002,ANN003
+    def get_context(self, request: HttpRequest, *args, **kwargs) -> dict:
         context = super().get_context(request, *args, **kwargs)
-        context["procedure_index"] = ProcedureIndexPage.objects.live().descendant_of(self).first()
+        context["procedure_index"] = (
+            ProcedureIndexPage.objects.live().descendant_of(self).first()
+        )
         context["featured_procedures"] = procedure_list()[:6]
         context["filter_options"] = procedure_filter_options()
         return context

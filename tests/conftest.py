@@ -2,9 +2,9 @@
 
 from collections.abc import Callable
 
-import pytest
 from django.test import Client
 
+import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -22,24 +22,46 @@ def agency_tree(db) -> dict[str, Agency]:
         code="000.00.00.H53", name="UBND tỉnh Sóc Trăng", level=AgencyLevel.PROVINCE
     )
     ict = Agency.objects.create(
-        code="000.00.11.H53", name="Sở TT&TT", level=AgencyLevel.DEPARTMENT, parent=province
+        code="000.00.11.H53",
+        name="Sở TT&TT",
+        level=AgencyLevel.DEPARTMENT,
+        parent=province,
     )
     justice = Agency.objects.create(
-        code="000.00.04.H53", name="Sở Tư pháp", level=AgencyLevel.DEPARTMENT, parent=province
+        code="000.00.04.H53",
+        name="Sở Tư pháp",
+        level=AgencyLevel.DEPARTMENT,
+        parent=province,
     )
     city = Agency.objects.create(
-        code="000.00.31.H53", name="UBND TP Sóc Trăng", level=AgencyLevel.DISTRICT, parent=province
+        code="000.00.31.H53",
+        name="UBND TP Sóc Trăng",
+        level=AgencyLevel.DISTRICT,
+        parent=province,
     )
     ward = Agency.objects.create(
-        code="000.01.31.H53", name="UBND Phường 1", level=AgencyLevel.COMMUNE, parent=city
+        code="000.01.31.H53",
+        name="UBND Phường 1",
+        level=AgencyLevel.COMMUNE,
+        parent=city,
     )
-    return {"province": province, "ict": ict, "justice": justice, "city": city, "ward": ward}
+    return {
+        "province": province,
+        "ict": ict,
+        "justice": justice,
+        "city": city,
+        "ward": ward,
+    }
 
 
 @pytest.fixture
 def make_staff(db) -> Callable[..., User]:
     def make(
-        username: str, *, agency: Agency, role: str = Role.SPECIALIST, totp_device: bool = True
+        username: str,
+        *,
+        agency: Agency,
+        role: str = Role.SPECIALIST,
+        totp_device: bool = True,
     ) -> User:
         user = User.objects.create_user(
             username=username, password=PASSWORD, email=f"{username}@example.vn"
@@ -65,10 +87,13 @@ def verified_client(make_staff, agency_tree) -> Callable[[User], Client]:
     def sign_in(user: User) -> Client:
         client = Client()
         response = client.post(
-            "/backoffice/account/login/", {"username": user.username, "password": PASSWORD}
+            "/backoffice/account/login/",
+            {"username": user.username, "password": PASSWORD},
         )
         assert response.status_code == 302, response.content
-        response = client.post("/backoffice/account/otp/verify/", {"token": current_totp(user)})
+        response = client.post(
+            "/backoffice/account/otp/verify/", {"token": current_totp(user)}
+        )
         assert response.status_code == 302
         return client
 

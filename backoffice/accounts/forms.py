@@ -7,7 +7,11 @@ class TokenForm(forms.Form):
         label=_("Mã xác thực"),
         max_length=16,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
         ),
         help_text=_("6 chữ số trong ứng dụng xác thực, hoặc một mã dự phòng 8 chữ số."),
     )

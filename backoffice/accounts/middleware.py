@@ -39,4 +39,3 @@ class StaffTwoFactorMiddleware:
 
 def _redirect(name: str, next_path: str) -> HttpResponse:
     return redirect(f"{reverse(name)}?{urlencode({'next': next_path})}")
-

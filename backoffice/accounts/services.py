@@ -77,8 +77,7 @@ def backup_codes_issue(*, user: User) -> list[str]:
     )
     device.token_set.all().delete()
     codes = [
-        f"{secrets.randbelow(10**8):08d}"
-        for _ in range(settings.OTP_BACKUP_CODE_COUNT)
+        f"{secrets.randbelow(10**8):08d}" for _ in range(settings.OTP_BACKUP_CODE_COUNT)
     ]
     StaticToken.objects.bulk_create(
         StaticToken(device=device, token=code) for code in codes
@@ -90,7 +89,9 @@ def backup_codes_issue(*, user: User) -> list[str]:
 def backup_codes_regenerate(*, user: User) -> list[str]:
     codes = backup_codes_issue(user=user)
     audit_record(actor=user, action="otp.backup_codes_regenerated", obj=user)
-    _security_notice(user=user, event="Đã tạo bộ mã dự phòng mới; các mã cũ hết hiệu lực.")
+    _security_notice(
+        user=user, event="Đã tạo bộ mã dự phòng mới; các mã cũ hết hiệu lực."
+    )
     return codes
 
 

@@ -48,9 +48,13 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
         return redirect(f"{reverse('accounts:otp-setup')}?next={_next_url(request)}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if otp_verify(request=request, user=request.user, token=form.cleaned_data["token"]):
+        if otp_verify(
+            request=request, user=request.user, token=form.cleaned_data["token"]
+        ):
             return redirect(_next_url(request))
-        form.add_error("token", _("Mã xác thực không đúng hoặc đã hết hạn. Hãy thử lại."))
+        form.add_error(
+            "token", _("Mã xác thực không đúng hoặc đã hết hạn. Hãy thử lại.")
+        )
     return render(
         request, "accounts/otp_verify.html", {"form": form, "next": _next_url(request)}
     )
@@ -65,7 +69,10 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = totp_device_confirm(
-            request=request, user=request.user, device=device, token=form.cleaned_data["token"]
+            request=request,
+            user=request.user,
+            device=device,
+            token=form.cleaned_data["token"],
         )
         if codes is not None:
             messages.success(request, _("Đã bật xác thực hai bước cho tài khoản."))
@@ -74,7 +81,10 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
                 "accounts/backup_codes.html",
                 {"codes": codes, "next": _next_url(request)},
             )
-        form.add_error("token", _("Mã xác thực không đúng. Kiểm tra giờ trên điện thoại và thử lại."))
+        form.add_error(
+            "token",
+            _("Mã xác thực không đúng. Kiểm tra giờ trên điện thoại và thử lại."),
+        )
     qr = segno.make(device.config_url, error="m")
     return render(
         request,
@@ -91,8 +101,10 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def backup_codes_view(request: HttpRequest) -> HttpResponse:
-    # Reached only through the middleware's verified-staff gate (path under /backoffice/).
+    # Only reachable past the middleware's verified-staff gate (under /backoffice/).
     codes = None
     if request.method == "POST":
         codes = backup_codes_regenerate(user=request.user)
-    return render(request, "accounts/backup_codes.html", {"codes": codes, "regenerate": True})
+    return render(
+        request, "accounts/backup_codes.html", {"codes": codes, "regenerate": True}
+    )

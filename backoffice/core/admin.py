@@ -8,7 +8,14 @@ from .models import Agency, AuditLogEntry, CalendarDay, Membership
 class AuditLogEntryAdmin(admin.ModelAdmin):
     """Read-only: the audit log is append-only for everyone, superusers included."""
 
-    list_display = ("at", "actor_repr", "action", "object_type", "object_repr", "agency_code")
+    list_display = (
+        "at",
+        "actor_repr",
+        "action",
+        "object_type",
+        "object_repr",
+        "agency_code",
+    )
     list_filter = ("action", "object_type", "agency_code")
     search_fields = ("actor_repr", "object_repr", "object_id", "note")
     date_hierarchy = "at"

@@ -45,9 +45,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             Permission.PUBLISH_DOCUMENTS,
         }
     ),
-    Role.SPECIALIST: frozenset(
-        {Permission.VIEW_DOSSIERS, Permission.PROCESS_DOSSIERS}
-    ),
+    Role.SPECIALIST: frozenset({Permission.VIEW_DOSSIERS, Permission.PROCESS_DOSSIERS}),
     Role.LEADER: frozenset(
         {
             Permission.VIEW_DOSSIERS,

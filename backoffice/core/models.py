@@ -59,7 +59,12 @@ class Agency(models.Model):
         while node is not None and self.pk:
             if node.pk == self.pk or node.pk in seen:
                 raise ValidationError(
-                    {"parent": _("Cơ quan cấp trên không được là chính nó hoặc cấp dưới của nó.")}
+                    {
+                        "parent": _(
+                            "Cơ quan cấp trên không được là chính nó "
+                            "hoặc cấp dưới của nó."
+                        )
+                    }
                 )
             seen.add(node.pk)
             node = node.parent
@@ -122,7 +127,7 @@ class Membership(models.Model):
 
 
 class AuditLogQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ANN003
+    def update(self, **kwargs):
         raise PermissionError("The audit log is append-only.")
 
     def delete(self):
@@ -165,15 +170,16 @@ class AuditLogEntry(models.Model):
         verbose_name_plural = _("nhật ký hệ thống")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+        when = f"{self.at:%Y-%m-%d %H:%M}"
+        return f"{when} {self.actor_repr} {self.action} {self.object_repr}"
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002,ANN003
+    def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise PermissionError("The audit log is append-only.")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002,ANN003
+    def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
 
 

@@ -16,7 +16,9 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     """A JSON-safe picture of a row's own fields, for before/after in the audit log."""
     data = model_to_dict(obj)
     return {
-        key: value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+        key: value
+        if isinstance(value, (str, int, float, bool, type(None)))
+        else str(value)
         for key, value in data.items()
     }
 
@@ -114,7 +116,9 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
 
 def role_group(*, role: str) -> Group:
     """The Django group that carries a role's admin permissions (created on demand)."""
-    group, _ = Group.objects.get_or_create(name=f"{ROLE_GROUP_PREFIX}{Role(role).label}")
+    group, _ = Group.objects.get_or_create(
+        name=f"{ROLE_GROUP_PREFIX}{Role(role).label}"
+    )
     wanted = ["wagtailadmin.access_admin", *ROLE_MODEL_PERMISSIONS.get(role, [])]
     perms = []
     for dotted in wanted:

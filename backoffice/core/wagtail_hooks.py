@@ -4,7 +4,6 @@ every create/edit/delete made there is written to the audit log."""
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
@@ -48,6 +47,7 @@ class CalendarDayViewSet(SnippetViewSet):
 register_snippet(AgencyViewSet)
 register_snippet(MembershipViewSet)
 register_snippet(CalendarDayViewSet)
+
 
 def _audit(request: HttpRequest, instance: object, action: str) -> None:
     # Models opt in with `audit_in_admin = True`.

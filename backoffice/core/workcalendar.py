@@ -52,7 +52,9 @@ def office_periods() -> list[OfficePeriod]:
                 f"OFFICE_HOURS item {item!r} is not HH:MM-HH:MM"
             ) from exc
         if period.start >= period.end:
-            raise ImproperlyConfigured(f"OFFICE_HOURS item {item!r} ends before it starts")
+            raise ImproperlyConfigured(
+                f"OFFICE_HOURS item {item!r} ends before it starts"
+            )
         periods.append(period)
     periods.sort(key=lambda p: p.start)
     for earlier, later in zip(periods, periods[1:], strict=False):
@@ -64,7 +66,9 @@ def office_periods() -> list[OfficePeriod]:
 
 
 @lru_cache(maxsize=64)
-def _package_holidays(country: str, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], dict]:
+def _package_holidays(
+    country: str, year: int
+) -> tuple[frozenset[dt.date], frozenset[dt.date], dict]:
     calendar = holidays.country_holidays(country, years=year)
     days_off = frozenset(calendar.keys())
     make_up = frozenset(
@@ -125,7 +129,7 @@ class WorkingCalendar:
         return moment.astimezone(self.zone)
 
     def effective_start(self, moment: dt.datetime) -> dt.datetime:
-        """The moment itself if inside an office period, else the next period's start."""
+        """The moment itself inside an office period, else the next period's start."""
         moment = self.to_local(moment)
         day = moment.date()
         if self.is_working_day(day):
@@ -150,6 +154,8 @@ class WorkingCalendar:
         return dt.datetime.combine(day, clock, tzinfo=self.zone)
 
 
-def due_at(*, start: dt.datetime, days: int, agency: Agency | None = None) -> dt.datetime:
+def due_at(
+    *, start: dt.datetime, days: int, agency: Agency | None = None
+) -> dt.datetime:
     """Due moment N working days after `start` for an agency's working calendar."""
     return WorkingCalendar(agency=agency).due_at(start, days)

@@ -1,6 +1,5 @@
 """Idempotent demo data: agencies, procedures and one staff member of every role."""
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,10 @@ from backoffice.procedures.services import procedures_import
 from .agencies import AGENCIES, AGENCY_ADDRESSES, PROVINCE, SUCCESSOR
 
 PROCEDURES_FILE = (
-    Path(__file__).resolve().parent.parent / "procedures" / "data" / "demo_procedures.json"
+    Path(__file__).resolve().parent.parent
+    / "procedures"
+    / "data"
+    / "demo_procedures.json"
 )
 DEMO_PASSWORD = "MotCua@2026"  # noqa: S105 — printed to the operator in demo mode only
 
@@ -86,7 +88,9 @@ def demo_staff_load(agencies: dict[str, Agency]) -> list[dict[str, Any]]:
                 "password": DEMO_PASSWORD if settings.DEMO_MODE else None,
                 "role": str(role),
                 "agency": agency_code,
-                "totp_secret": totp_secret_base32(device=device) if settings.DEMO_MODE else None,
+                "totp_secret": totp_secret_base32(device=device)
+                if settings.DEMO_MODE
+                else None,
             }
         )
     return rows

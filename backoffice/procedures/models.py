@@ -1,7 +1,6 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 from wagtail.search import index
@@ -42,7 +41,10 @@ class Procedure(index.Indexed, ClusterableModel):
     )
     name = models.CharField(_("tên thủ tục"), max_length=500)
     field = models.ForeignKey(
-        Field, verbose_name=_("lĩnh vực"), on_delete=models.PROTECT, related_name="procedures"
+        Field,
+        verbose_name=_("lĩnh vực"),
+        on_delete=models.PROTECT,
+        related_name="procedures",
     )
     agencies = ParentalManyToManyField(
         Agency, verbose_name=_("cơ quan thực hiện"), related_name="procedures"
@@ -103,7 +105,10 @@ class ProcedureComponent(Orderable):
     name = models.CharField(_("tên thành phần"), max_length=500)
     required = models.BooleanField(_("bắt buộc"), default=True)
     copy_form = models.CharField(
-        _("loại bản"), max_length=20, choices=CopyForm.choices, default=CopyForm.ORIGINAL
+        _("loại bản"),
+        max_length=20,
+        choices=CopyForm.choices,
+        default=CopyForm.ORIGINAL,
     )
     count = models.PositiveSmallIntegerField(
         _("số lượng"), default=1, validators=[MinValueValidator(1)]

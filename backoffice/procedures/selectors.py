@@ -48,7 +48,9 @@ def procedure_get(*, code: str) -> Procedure | None:
         .select_related("field")
         .prefetch_related(
             "agencies",
-            Prefetch("components", queryset=ProcedureComponent.objects.order_by("sort_order")),
+            Prefetch(
+                "components", queryset=ProcedureComponent.objects.order_by("sort_order")
+            ),
         )
         .first()
     )
@@ -59,5 +61,3 @@ def procedure_filter_options() -> dict[str, QuerySet]:
         "fields": Field.objects.filter(procedures__is_active=True).distinct(),
         "agencies": Agency.objects.filter(procedures__is_active=True).distinct(),
     }
-
-

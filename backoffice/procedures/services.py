@@ -96,7 +96,9 @@ def _parse_json(text: str) -> tuple[list[dict], list[dict]]:
         )
     fields = data.get("fields") or []
     if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
-        raise ProcedureImportError([("fields", "“fields” phải là danh sách đối tượng.")])
+        raise ProcedureImportError(
+            [("fields", "“fields” phải là danh sách đối tượng.")]
+        )
     procedures = []
     for i, item in enumerate(data["procedures"], start=1):
         if not isinstance(item, dict):
@@ -109,10 +111,20 @@ def _parse_json(text: str) -> tuple[list[dict], list[dict]]:
 
 def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("code", "name", "field_code", "processing_days") if c not in (reader.fieldnames or [])]
+    missing = [
+        c
+        for c in ("code", "name", "field_code", "processing_days")
+        if c not in (reader.fieldnames or [])
+    ]
     if missing:
         raise ProcedureImportError(
-            [("dòng 1", f"Thiếu cột: {', '.join(missing)}. Các cột: {', '.join(CSV_COLUMNS)}.")]
+            [
+                (
+                    "dòng 1",
+                    f"Thiếu cột: {', '.join(missing)}. "
+                    f"Các cột: {', '.join(CSV_COLUMNS)}.",
+                )
+            ]
         )
     fields: dict[str, dict] = {}
     procedures: dict[str, dict] = {}
@@ -122,7 +134,10 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
         row = {k: _nfc(v or "") for k, v in row.items() if k}
         code = row.get("code", "")
         if row.get("field_code") and row.get("field_name"):
-            fields.setdefault(row["field_code"], {"code": row["field_code"], "name": row["field_name"]})
+            fields.setdefault(
+                row["field_code"],
+                {"code": row["field_code"], "name": row["field_name"]},
+            )
         record = procedures.get(code)
         if record is None:
             record = procedures[code] = {
@@ -130,7 +145,11 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
                 "code": code,
                 "name": row.get("name", ""),
                 "field": row.get("field_code", ""),
-                "agencies": [a.strip() for a in row.get("agencies", "").replace(",", ";").split(";") if a.strip()],
+                "agencies": [
+                    a.strip()
+                    for a in row.get("agencies", "").replace(",", ";").split(";")
+                    if a.strip()
+                ],
                 "processing_days": row.get("processing_days", ""),
                 "fees": row.get("fees", ""),
                 "online_level": row.get("online_level", "") or OnlineLevel.PARTIAL,
@@ -143,7 +162,9 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
         if row.get("component_name"):
             required = row.get("component_required", "1").lower()
             if required not in TRUE_WORDS | FALSE_WORDS:
-                errors.append((line, f"component_required “{required}” phải là 1 hoặc 0."))
+                errors.append(
+                    (line, f"component_required “{required}” phải là 1 hoặc 0.")
+                )
             record["components"].append(
                 {
                     "line": line,
@@ -151,7 +172,9 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
                     "required": required in TRUE_WORDS,
                     "form": row.get("component_form") or CopyForm.ORIGINAL,
                     "count": row.get("component_count") or 1,
-                    "formats": parse_formats(row.get("component_formats") or "pdf,jpg,png"),
+                    "formats": parse_formats(
+                        row.get("component_formats") or "pdf,jpg,png"
+                    ),
                 }
             )
     if errors:
@@ -161,7 +184,9 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
 
 def _validate(fields: list[dict], procedures: list[dict]) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
-    field_codes = {f.get("code") for f in fields} | set(Field.objects.values_list("code", flat=True))
+    field_codes = {f.get("code") for f in fields} | set(
+        Field.objects.values_list("code", flat=True)
+    )
     for f in fields:
         if not f.get("code") or not f.get("name"):
             errors.append(("fields", f"Lĩnh vực thiếu mã hoặc tên: {f}"))
@@ -179,7 +204,9 @@ def _validate(fields: list[dict], procedures: list[dict]) -> list[tuple[str, str
         if not p.get("name"):
             errors.append((line, "Thiếu tên thủ tục."))
         if p.get("field") not in field_codes:
-            errors.append((line, f"Lĩnh vực “{p.get('field')}” chưa có trong danh mục."))
+            errors.append(
+                (line, f"Lĩnh vực “{p.get('field')}” chưa có trong danh mục.")
+            )
         agencies = p.get("agencies") or []
         if not agencies:
             errors.append((line, "Cần ít nhất một cơ quan thực hiện."))
@@ -187,10 +214,21 @@ def _validate(fields: list[dict], procedures: list[dict]) -> list[tuple[str, str
             if a not in agency_codes:
                 errors.append((line, f"Không có cơ quan mã “{a}”."))
         days = p.get("processing_days")
-        if not (isinstance(days, int) or (isinstance(days, str) and days.isdigit())) or int(days) < 1:
-            errors.append((line, f"Thời hạn giải quyết “{days}” phải là số ngày làm việc ≥ 1."))
+        if (
+            not (isinstance(days, int) or (isinstance(days, str) and days.isdigit()))
+            or int(days) < 1
+        ):
+            errors.append(
+                (line, f"Thời hạn giải quyết “{days}” phải là số ngày làm việc ≥ 1.")
+            )
         if p.get("online_level", OnlineLevel.PARTIAL) not in OnlineLevel.values:
-            errors.append((line, f"Mức độ trực tuyến “{p.get('online_level')}” phải là full hoặc partial."))
+            errors.append(
+                (
+                    line,
+                    f"Mức độ trực tuyến “{p.get('online_level')}” "
+                    "phải là full hoặc partial.",
+                )
+            )
         components = p.get("components") or []
         if not isinstance(components, list):
             errors.append((line, "“components” phải là danh sách."))
@@ -206,13 +244,21 @@ def _validate_component(where: str, c: dict) -> list[tuple[str, str]]:
     if not c.get("name"):
         errors.append((where, "Thiếu tên thành phần hồ sơ."))
     if c.get("form", CopyForm.ORIGINAL) not in CopyForm.values:
-        errors.append((where, f"Loại bản “{c.get('form')}” không hợp lệ ({', '.join(CopyForm.values)})."))
+        errors.append(
+            (
+                where,
+                f"Loại bản “{c.get('form')}” không hợp lệ "
+                f"({', '.join(CopyForm.values)}).",
+            )
+        )
     count = c.get("count", 1)
     if not str(count).isdigit() or int(count) < 1:
         errors.append((where, f"Số lượng “{count}” phải là số nguyên ≥ 1."))
     formats = c.get("formats", ["pdf"])
     try:
-        validate_formats(",".join(formats) if isinstance(formats, list) else str(formats))
+        validate_formats(
+            ",".join(formats) if isinstance(formats, list) else str(formats)
+        )
     except ValidationError as exc:
         errors.append((where, exc.messages[0]))
     return errors
@@ -221,7 +267,7 @@ def _validate_component(where: str, c: dict) -> list[tuple[str, str]]:
 def procedures_import(
     *, actor: AbstractBaseUser | None, name: str, content: bytes
 ) -> ImportResult:
-    """Import a procedure file. Any invalid row refuses the whole file, saving nothing."""
+    """Import a procedure file; one bad row refuses the whole file, saving nothing."""
     fields, procedures = parse_procedure_file(name=name, content=content)
     errors = _validate(fields, procedures)
     if errors:
@@ -230,7 +276,9 @@ def procedures_import(
 
 
 @transaction.atomic
-def _save(*, actor: AbstractBaseUser | None, fields: list[dict], procedures: list[dict]) -> ImportResult:
+def _save(
+    *, actor: AbstractBaseUser | None, fields: list[dict], procedures: list[dict]
+) -> ImportResult:
     result = ImportResult()
     for f in fields:
         Field.objects.update_or_create(code=f["code"], defaults={"name": f["name"]})
@@ -285,7 +333,9 @@ def _desired_state(p: dict) -> dict:
                 "copy_form": c.get("form") or CopyForm.ORIGINAL,
                 "count": int(c.get("count", 1)),
                 "accepted_formats": ",".join(
-                    c["formats"] if isinstance(c.get("formats"), list) else parse_formats(str(c.get("formats", "pdf")))
+                    c["formats"]
+                    if isinstance(c.get("formats"), list)
+                    else parse_formats(str(c.get("formats", "pdf")))
                 ),
             }
             for c in p.get("components") or []

@@ -24,10 +24,13 @@ def validate_formats(value: str) -> None:
         raise ValidationError(
             _("Định dạng không hỗ trợ: %(formats)s. Cho phép: %(allowed)s."),
             code="invalid_format",
-            params={"formats": ", ".join(unknown), "allowed": ", ".join(ACCEPTED_FORMATS)},
+            params={
+                "formats": ", ".join(unknown),
+                "allowed": ", ".join(ACCEPTED_FORMATS),
+            },
         )
 
 
 def parse_formats(value: str) -> list[str]:
-    """"pdf, .JPG;png" → ["pdf", "jpg", "png"]."""
+    """ "pdf, .JPG;png" → ["pdf", "jpg", "png"]."""
     return [f.lower().lstrip(".") for f in re.split(r"[,;\s]+", value) if f.strip(" .")]

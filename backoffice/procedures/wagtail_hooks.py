@@ -1,5 +1,4 @@
 from django.utils.translation import gettext_lazy as _
-
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 

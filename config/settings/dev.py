@@ -9,6 +9,6 @@ os.environ.setdefault(
 )
 os.environ.setdefault("ALLOWED_HOSTS", "*")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -7,8 +7,9 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
 from django.conf import settings
+
+import pytest
 
 from backoffice.core.tasks import send_email
 
@@ -29,9 +30,21 @@ def worker(tmp_path: Path):
         "EMAIL_URL": f"filemail:///{outbox}",  # absolute: three slashes + "/tmp…"
     }
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "-Q", queue, "--without-heartbeat", "--without-gossip", "--without-mingle",
-         "--loglevel=INFO"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,

@@ -1,5 +1,4 @@
 import pytest
-
 from playwright.sync_api import Page, expect
 
 from backoffice.demo.services import demo_load
@@ -11,7 +10,9 @@ def test_home_filter_list_and_open_a_procedure(live_server, page: Page) -> None:
     demo_load()
     page.goto(live_server.url + "/")
     expect(page.locator("h1")).to_contain_text("Cổng dịch vụ công")
-    page.get_by_role("navigation").get_by_role("link", name="Thủ tục hành chính").click()
+    page.get_by_role("navigation").get_by_role(
+        "link", name="Thủ tục hành chính"
+    ).click()
     expect(page.locator("h1")).to_have_text("Thủ tục hành chính")
     total = page.locator("tbody tr").count()
     assert total >= 20
@@ -37,4 +38,8 @@ def test_language_switch_to_english(live_server, page: Page) -> None:
     page.goto(live_server.url + "/")
     page.get_by_role("button", name="English").click()
     expect(page).to_have_url(live_server.url + "/en/")
-    expect(page.get_by_role("navigation").get_by_role("link", name="Administrative procedures")).to_be_visible()
+    expect(
+        page.get_by_role("navigation").get_by_role(
+            "link", name="Administrative procedures"
+        )
+    ).to_be_visible()

@@ -1,5 +1,4 @@
 import pytest
-
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, current_totp
@@ -7,7 +6,9 @@ from tests.conftest import PASSWORD, current_totp
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_staff_signs_in_with_password_and_totp(live_server, page: Page, agency_tree, make_staff) -> None:
+def test_staff_signs_in_with_password_and_totp(
+    live_server, page: Page, agency_tree, make_staff
+) -> None:
     user = make_staff("chuyenvien", agency=agency_tree["ict"])
     page.goto(live_server.url + "/admin/")
     expect(page.locator("h1")).to_have_text("Đăng nhập cán bộ")

@@ -13,8 +13,15 @@ def catalogue(agency_tree) -> None:
         name="p.json",
         content=as_json(
             procedure(),
-            procedure("2.000635", name="Thủ tục cấp bản sao trích lục hộ tịch", agencies=["000.00.04.H53"]),
-            procedure("1.004873", name="Thủ tục cấp Giấy xác nhận tình trạng hôn nhân <b>x</b>"),
+            procedure(
+                "2.000635",
+                name="Thủ tục cấp bản sao trích lục hộ tịch",
+                agencies=["000.00.04.H53"],
+            ),
+            procedure(
+                "1.004873",
+                name="Thủ tục cấp Giấy xác nhận tình trạng hôn nhân <b>x</b>",
+            ),
         ),
     )
 
@@ -48,17 +55,28 @@ def test_list_shows_all_and_filters_by_agency_and_text(client, catalogue) -> Non
     assert "1.001193" in html and "2.000635" not in html
 
 
-def test_list_filters_by_field_and_shows_a_helpful_empty_result(client, catalogue) -> None:
+def test_list_filters_by_field_and_shows_a_helpful_empty_result(
+    client, catalogue
+) -> None:
     assert "1.001193" in client.get("/thu-tuc/", {"field": "ho-tich"}).content.decode()
     html = client.get("/thu-tuc/", {"field": "khong-co"}).content.decode()
     assert "Không tìm thấy thủ tục phù hợp" in html
 
 
-def test_detail_page_shows_components_time_fees_and_legal_basis(client, catalogue) -> None:
+def test_detail_page_shows_components_time_fees_and_legal_basis(
+    client, catalogue
+) -> None:
     response = client.get("/thu-tuc/1.001193/")
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ("Tờ khai đăng ký khai sinh", "Giấy chứng sinh", "1 ngày làm việc", "Miễn lệ phí", "Luật Hộ tịch 2014", "Bản chính hoặc bản sao"):
+    for text in (
+        "Tờ khai đăng ký khai sinh",
+        "Giấy chứng sinh",
+        "1 ngày làm việc",
+        "Miễn lệ phí",
+        "Luật Hộ tịch 2014",
+        "Bản chính hoặc bản sao",
+    ):
         assert text in html
 
 

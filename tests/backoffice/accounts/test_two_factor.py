@@ -1,7 +1,7 @@
-import pytest
 from django.core import mail
 from django.test import Client
 
+import pytest
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -11,7 +11,12 @@ from tests.conftest import PASSWORD, current_totp
 
 pytestmark = pytest.mark.django_db
 
-PROTECTED = ["/backoffice/", "/admin/", "/admin/snippets/core/agency/", "/django-admin/"]
+PROTECTED = [
+    "/backoffice/",
+    "/admin/",
+    "/admin/snippets/core/agency/",
+    "/django-admin/",
+]
 
 
 def password_only(user) -> Client:
@@ -31,7 +36,9 @@ def test_anonymous_is_sent_to_login(client, path: str) -> None:
 
 
 @pytest.mark.parametrize("path", PROTECTED)
-def test_staff_without_totp_must_enrol_first(agency_tree, make_staff, path: str) -> None:
+def test_staff_without_totp_must_enrol_first(
+    agency_tree, make_staff, path: str
+) -> None:
     user = make_staff("moi", agency=agency_tree["ict"], totp_device=False)
     response = password_only(user).get(path)
     assert response.status_code == 302
@@ -46,7 +53,9 @@ def test_staff_with_totp_must_enter_a_code(agency_tree, make_staff, path: str) -
     assert response["Location"].startswith("/backoffice/account/otp/verify/")
 
 
-def test_verified_staff_reaches_back_office_and_wagtail(agency_tree, make_staff, verified_client) -> None:
+def test_verified_staff_reaches_back_office_and_wagtail(
+    agency_tree, make_staff, verified_client
+) -> None:
     client = verified_client(make_staff("cv", agency=agency_tree["ict"]))
     assert client.get("/backoffice/").status_code == 200
     assert client.get("/admin/").status_code == 200
@@ -59,7 +68,9 @@ def test_wrong_code_is_refused_and_audited(agency_tree, make_staff) -> None:
     assert response.status_code == 200
     assert "không đúng" in response.content.decode()
     assert client.get("/backoffice/").status_code == 302
-    assert AuditLogEntry.objects.filter(action="otp.failed", object_id=str(user.pk)).exists()
+    assert AuditLogEntry.objects.filter(
+        action="otp.failed", object_id=str(user.pk)
+    ).exists()
 
 
 def test_enrolment_confirms_device_issues_backup_codes_and_notifies(
@@ -73,7 +84,10 @@ def test_enrolment_confirms_device_issues_backup_codes_and_notifies(
     assert page.status_code == 200
     assert "<svg" in page.content.decode()
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    assert client.post("/backoffice/account/otp/setup/", {"token": "123456"}).status_code == 200
+    assert (
+        client.post("/backoffice/account/otp/setup/", {"token": "123456"}).status_code
+        == 200
+    )
     device.refresh_from_db()
     assert not device.confirmed
     with django_capture_on_commit_callbacks(execute=True):
@@ -100,19 +114,31 @@ def test_backup_code_works_once(agency_tree, make_staff) -> None:
     user = make_staff("cv", agency=agency_tree["ict"])
     code = backup_codes_issue(user=user)[0]
     client = password_only(user)
-    assert client.post("/backoffice/account/otp/verify/", {"token": code}).status_code == 302
+    assert (
+        client.post("/backoffice/account/otp/verify/", {"token": code}).status_code
+        == 302
+    )
     assert client.get("/backoffice/").status_code == 200
     assert not StaticToken.objects.filter(token=code).exists()
     again = password_only(user)
-    assert again.post("/backoffice/account/otp/verify/", {"token": code}).status_code == 200
+    assert (
+        again.post("/backoffice/account/otp/verify/", {"token": code}).status_code
+        == 200
+    )
 
 
-def test_lockout_after_repeated_failed_logins(agency_tree, make_staff, settings) -> None:
+def test_lockout_after_repeated_failed_logins(
+    agency_tree, make_staff, settings
+) -> None:
     user = make_staff("cv", agency=agency_tree["ict"])
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post("/backoffice/account/login/", {"username": "cv", "password": "wrong"})
-    response = client.post("/backoffice/account/login/", {"username": "cv", "password": PASSWORD})
+        client.post(
+            "/backoffice/account/login/", {"username": "cv", "password": "wrong"}
+        )
+    response = client.post(
+        "/backoffice/account/login/", {"username": "cv", "password": PASSWORD}
+    )
     assert response.status_code == 429
     assert "Tạm khóa" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -131,7 +157,10 @@ def test_citizen_account_cannot_enter_back_office(db, django_user_model) -> None
 def test_totp_code_from_fixture_helper_is_accepted(agency_tree, make_staff) -> None:
     user = make_staff("cv", agency=agency_tree["ict"])
     client = password_only(user)
-    response = client.post("/backoffice/account/otp/verify/", {"token": current_totp(user), "next": "/admin/"})
+    response = client.post(
+        "/backoffice/account/otp/verify/",
+        {"token": current_totp(user), "next": "/admin/"},
+    )
     assert response["Location"] == "/admin/"
 
 
@@ -139,6 +168,7 @@ def test_open_redirect_is_refused(agency_tree, make_staff) -> None:
     user = make_staff("cv", agency=agency_tree["ict"])
     client = password_only(user)
     response = client.post(
-        "/backoffice/account/otp/verify/", {"token": current_totp(user), "next": "https://evil.example/"}
+        "/backoffice/account/otp/verify/",
+        {"token": current_totp(user), "next": "https://evil.example/"},
     )
     assert response["Location"] == "/backoffice/"

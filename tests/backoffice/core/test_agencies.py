@@ -1,5 +1,6 @@
-import pytest
 from django.core.exceptions import ValidationError
+
+import pytest
 
 from backoffice.core.constants import AgencyLevel
 from backoffice.core.models import Agency, AuditLogEntry
@@ -9,15 +10,27 @@ from backoffice.core.validators import is_valid_agency_code
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("code", ["000.00.00.H49", "000.01.31.H53", "G09.20", "H53.11.02", "G09"])
+@pytest.mark.parametrize(
+    "code", ["000.00.00.H49", "000.01.31.H53", "G09.20", "H53.11.02", "G09"]
+)
 def test_valid_codes_in_both_formats(code: str) -> None:
     assert is_valid_agency_code(code)
 
 
 @pytest.mark.parametrize(
     "code",
-    ["", "000.00.00", "00.00.00.H49", "000.00.00.h49", "000-00-00-H49", "G9.20", "g09.20",
-     "G09." + ".".join(["AB"] * 12), "G09..20", "<script>"],
+    [
+        "",
+        "000.00.00",
+        "00.00.00.H49",
+        "000.00.00.h49",
+        "000-00-00-H49",
+        "G9.20",
+        "g09.20",
+        "G09." + ".".join(["AB"] * 12),
+        "G09..20",
+        "<script>",
+    ],
 )
 def test_invalid_codes(code: str) -> None:
     assert not is_valid_agency_code(code)
@@ -31,11 +44,20 @@ def test_agency_upsert_refuses_an_invalid_code_and_saves_nothing() -> None:
 
 
 def test_agency_upsert_is_idempotent_and_audited() -> None:
-    agency_upsert(actor=None, code="000.00.00.H53", name="UBND tỉnh", level=AgencyLevel.PROVINCE)
-    agency_upsert(actor=None, code="000.00.00.H53", name="UBND tỉnh", level=AgencyLevel.PROVINCE)
+    agency_upsert(
+        actor=None, code="000.00.00.H53", name="UBND tỉnh", level=AgencyLevel.PROVINCE
+    )
+    agency_upsert(
+        actor=None, code="000.00.00.H53", name="UBND tỉnh", level=AgencyLevel.PROVINCE
+    )
     assert Agency.objects.count() == 1
     assert AuditLogEntry.objects.filter(action="agency.created").count() == 1
-    agency_upsert(actor=None, code="000.00.00.H53", name="UBND tỉnh Sóc Trăng", level=AgencyLevel.PROVINCE)
+    agency_upsert(
+        actor=None,
+        code="000.00.00.H53",
+        name="UBND tỉnh Sóc Trăng",
+        level=AgencyLevel.PROVINCE,
+    )
     entry = AuditLogEntry.objects.get(action="agency.updated")
     assert entry.before["name"] == "UBND tỉnh"
     assert entry.after["name"] == "UBND tỉnh Sóc Trăng"

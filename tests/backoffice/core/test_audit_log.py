@@ -1,6 +1,7 @@
-import pytest
 from django.contrib import admin
 from django.db import DatabaseError, connection, transaction
+
+import pytest
 
 from backoffice.core.models import AuditLogEntry
 from backoffice.core.services import audit_record
@@ -10,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def entry(agency_tree) -> AuditLogEntry:
-    return audit_record(actor=None, action="test.done", obj=agency_tree["ict"], after={"x": 1})
+    return audit_record(
+        actor=None, action="test.done", obj=agency_tree["ict"], after={"x": 1}
+    )
 
 
 def test_records_who_what_and_object(entry: AuditLogEntry) -> None:
@@ -36,9 +39,12 @@ def test_database_refuses_raw_update_and_delete(entry: AuditLogEntry) -> None:
         "UPDATE core_auditlogentry SET note = 'x'",
         "DELETE FROM core_auditlogentry",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql)
     entry.refresh_from_db()
     assert entry.note == ""
 

@@ -72,7 +72,9 @@ def test_extra_day_off_moves_the_due_date() -> None:
     start = at(2026, 12, 1, 9, 0)
     assert due_at(start=start, days=1) == at(2026, 12, 2, 9, 0)
     CalendarDay.objects.create(
-        date=dt.date(2026, 12, 2), kind=CalendarDayKind.DAY_OFF, name="Nghỉ theo quyết định"
+        date=dt.date(2026, 12, 2),
+        kind=CalendarDayKind.DAY_OFF,
+        name="Nghỉ theo quyết định",
     )
     assert due_at(start=start, days=1) == at(2026, 12, 3, 9, 0)
 
@@ -85,8 +87,12 @@ def test_agency_rows_apply_to_the_agency_and_its_subtree_only(agency_tree) -> No
         agency=agency_tree["city"],
     )
     start = at(2026, 12, 1, 9, 0)
-    assert due_at(start=start, days=1, agency=agency_tree["ward"]) == at(2026, 12, 3, 9, 0)
-    assert due_at(start=start, days=1, agency=agency_tree["ict"]) == at(2026, 12, 2, 9, 0)
+    assert due_at(start=start, days=1, agency=agency_tree["ward"]) == at(
+        2026, 12, 3, 9, 0
+    )
+    assert due_at(start=start, days=1, agency=agency_tree["ict"]) == at(
+        2026, 12, 2, 9, 0
+    )
     # The ward's own make-up row overrides its parent's day off.
     CalendarDay.objects.create(
         date=dt.date(2026, 12, 2),
@@ -94,7 +100,9 @@ def test_agency_rows_apply_to_the_agency_and_its_subtree_only(agency_tree) -> No
         name="Phường vẫn làm việc",
         agency=agency_tree["ward"],
     )
-    assert due_at(start=start, days=1, agency=agency_tree["ward"]) == at(2026, 12, 2, 9, 0)
+    assert due_at(start=start, days=1, agency=agency_tree["ward"]) == at(
+        2026, 12, 2, 9, 0
+    )
 
 
 def test_negative_days_are_refused() -> None:

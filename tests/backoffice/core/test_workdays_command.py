@@ -1,8 +1,9 @@
 import json
 from io import StringIO
 
-import pytest
 from django.core.management import CommandError, call_command
+
+import pytest
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,15 @@ def test_due_json() -> None:
 
 
 def test_due_for_an_agency(agency_tree) -> None:
-    output = run("due", "--start", "2026-12-01T09:00+07:00", "--days", "1", "--agency", "000.01.31.H53")
+    output = run(
+        "due",
+        "--start",
+        "2026-12-01T09:00+07:00",
+        "--days",
+        "1",
+        "--agency",
+        "000.01.31.H53",
+    )
     assert output == "2026-12-02T09:00:00+07:00"
 
 
@@ -35,7 +44,10 @@ def test_due_for_an_agency(agency_tree) -> None:
         (["--start", "yesterday", "--days", "1"], "ISO 8601"),
         (["--start", "2026-12-01T09:00", "--days", "two"], "số nguyên"),
         (["--start", "2026-12-01T09:00", "--days", "-1"], "lớn hơn hoặc bằng 0"),
-        (["--start", "2026-12-01T09:00", "--days", "1", "--agency", "000.99.99.H99"], "Không tìm thấy cơ quan"),
+        (
+            ["--start", "2026-12-01T09:00", "--days", "1", "--agency", "000.99.99.H99"],
+            "Không tìm thấy cơ quan",
+        ),
     ],
 )
 def test_bad_input_gets_a_clear_message(args: list[str], message: str) -> None:

@@ -21,8 +21,20 @@ def procedure(code: str = "1.001193", **overrides) -> dict:
         "result": "Giấy khai sinh",
         "legal_basis": "Luật Hộ tịch 2014",
         "components": [
-            {"name": "Tờ khai đăng ký khai sinh", "required": True, "form": "original", "count": 1, "formats": ["pdf", "docx"]},
-            {"name": "Giấy chứng sinh", "required": True, "form": "original_or_copy", "count": 1, "formats": ["pdf", "jpg"]},
+            {
+                "name": "Tờ khai đăng ký khai sinh",
+                "required": True,
+                "form": "original",
+                "count": 1,
+                "formats": ["pdf", "docx"],
+            },
+            {
+                "name": "Giấy chứng sinh",
+                "required": True,
+                "form": "original_or_copy",
+                "count": 1,
+                "formats": ["pdf", "jpg"],
+            },
         ],
     }
     data.update(overrides)
@@ -31,7 +43,10 @@ def procedure(code: str = "1.001193", **overrides) -> dict:
 
 def as_json(*procedures: dict) -> bytes:
     return json.dumps(
-        {"fields": [{"code": "ho-tich", "name": "Hộ tịch"}], "procedures": list(procedures)},
+        {
+            "fields": [{"code": "ho-tich", "name": "Hộ tịch"}],
+            "procedures": list(procedures),
+        },
         ensure_ascii=False,
     ).encode()
 
@@ -40,7 +55,10 @@ def test_json_import_creates_procedures_with_ordered_components(agency_tree) -> 
     result = procedures_import(actor=None, name="p.json", content=as_json(procedure()))
     assert result.created == ["1.001193"]
     p = Procedure.objects.get(code="1.001193")
-    assert [c.name for c in p.components.all()] == ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
+    assert [c.name for c in p.components.all()] == [
+        "Tờ khai đăng ký khai sinh",
+        "Giấy chứng sinh",
+    ]
     assert p.components.first().formats == ["pdf", "docx"]
     assert list(p.agencies.values_list("code", flat=True)) == ["000.01.31.H53"]
     assert AuditLogEntry.objects.filter(action="procedure.imported").count() == 1
@@ -50,7 +68,9 @@ def test_reimport_is_idempotent_and_update_is_detected(agency_tree) -> None:
     procedures_import(actor=None, name="p.json", content=as_json(procedure()))
     again = procedures_import(actor=None, name="p.json", content=as_json(procedure()))
     assert again.unchanged == ["1.001193"]
-    changed = procedures_import(actor=None, name="p.json", content=as_json(procedure(processing_days=3)))
+    changed = procedures_import(
+        actor=None, name="p.json", content=as_json(procedure(processing_days=3))
+    )
     assert changed.updated == ["1.001193"]
     assert Procedure.objects.get().processing_days == 3
 
@@ -59,7 +79,9 @@ def test_text_is_normalised_to_nfc(agency_tree) -> None:
     import unicodedata
 
     decomposed = unicodedata.normalize("NFD", "Thủ tục đăng ký kết hôn")
-    procedures_import(actor=None, name="p.json", content=as_json(procedure(name=decomposed)))
+    procedures_import(
+        actor=None, name="p.json", content=as_json(procedure(name=decomposed))
+    )
     assert Procedure.objects.get().name == unicodedata.normalize("NFC", decomposed)
 
 
@@ -73,7 +95,7 @@ def test_csv_import_groups_component_rows(agency_tree) -> None:
     csv = CSV_HEADER + (
         "1.001193,Thủ tục đăng ký khai sinh,ho-tich,Hộ tịch,000.01.31.H53,1,Miễn,full,Giấy khai sinh,Luật Hộ tịch,Tờ khai,1,original,1,pdf;docx\n"
         "1.001193,,,,,,,,,,Giấy chứng sinh,1,original_or_copy,1,pdf\n"
-        "2.000635,Thủ tục cấp bản sao trích lục hộ tịch,ho-tich,Hộ tịch,000.01.31.H53;000.00.04.H53,1,8.000 đồng/bản,partial,Bản sao trích lục,Luật Hộ tịch,Tờ khai,yes,original,1,\"pdf,jpg\"\n"
+        '2.000635,Thủ tục cấp bản sao trích lục hộ tịch,ho-tich,Hộ tịch,000.01.31.H53;000.00.04.H53,1,8.000 đồng/bản,partial,Bản sao trích lục,Luật Hộ tịch,Tờ khai,yes,original,1,"pdf,jpg"\n'
     )
     result = procedures_import(actor=None, name="p.csv", content=csv.encode())
     assert sorted(result.created) == ["1.001193", "2.000635"]
@@ -87,20 +109,56 @@ def test_csv_import_groups_component_rows(agency_tree) -> None:
     [
         (procedure("2.635"), "procedures[2]", "Mã thủ tục “2.635” không hợp lệ"),
         (procedure("1.001193"), "procedures[2]", "bị trùng"),
-        (procedure("2.000635", field="khong-co"), "procedures[2]", "Lĩnh vực “khong-co”"),
-        (procedure("2.000635", agencies=["000.99.99.H99"]), "procedures[2]", "Không có cơ quan"),
-        (procedure("2.000635", processing_days=0), "procedures[2]", "Thời hạn giải quyết"),
-        (procedure("2.000635", online_level="level4"), "procedures[2]", "Mức độ trực tuyến"),
-        (procedure("2.000635", components=[{"name": "", "form": "original"}]), "procedures[2].components[1]", "Thiếu tên"),
-        (procedure("2.000635", components=[{"name": "A", "form": "photocopy"}]), "procedures[2].components[1]", "Loại bản"),
-        (procedure("2.000635", components=[{"name": "A", "formats": ["exe"]}]), "procedures[2].components[1]", "Định dạng không hỗ trợ"),
-        (procedure("2.000635", components=[{"name": "A", "count": -2}]), "procedures[2].components[1]", "Số lượng"),
+        (
+            procedure("2.000635", field="khong-co"),
+            "procedures[2]",
+            "Lĩnh vực “khong-co”",
+        ),
+        (
+            procedure("2.000635", agencies=["000.99.99.H99"]),
+            "procedures[2]",
+            "Không có cơ quan",
+        ),
+        (
+            procedure("2.000635", processing_days=0),
+            "procedures[2]",
+            "Thời hạn giải quyết",
+        ),
+        (
+            procedure("2.000635", online_level="level4"),
+            "procedures[2]",
+            "Mức độ trực tuyến",
+        ),
+        (
+            procedure("2.000635", components=[{"name": "", "form": "original"}]),
+            "procedures[2].components[1]",
+            "Thiếu tên",
+        ),
+        (
+            procedure("2.000635", components=[{"name": "A", "form": "photocopy"}]),
+            "procedures[2].components[1]",
+            "Loại bản",
+        ),
+        (
+            procedure("2.000635", components=[{"name": "A", "formats": ["exe"]}]),
+            "procedures[2].components[1]",
+            "Định dạng không hỗ trợ",
+        ),
+        (
+            procedure("2.000635", components=[{"name": "A", "count": -2}]),
+            "procedures[2].components[1]",
+            "Số lượng",
+        ),
     ],
 )
-def test_one_bad_row_refuses_the_whole_file(agency_tree, bad: dict, where: str, message: str) -> None:
+def test_one_bad_row_refuses_the_whole_file(
+    agency_tree, bad: dict, where: str, message: str
+) -> None:
     with pytest.raises(ProcedureImportError) as excinfo:
         procedures_import(actor=None, name="p.json", content=as_json(procedure(), bad))
-    assert any(w == where and message in m for w, m in excinfo.value.errors), excinfo.value.errors
+    assert any(w == where and message in m for w, m in excinfo.value.errors), (
+        excinfo.value.errors
+    )
     assert not Procedure.objects.exists()
     assert not AuditLogEntry.objects.exists()
 
@@ -115,7 +173,9 @@ def test_one_bad_row_refuses_the_whole_file(agency_tree, bad: dict, where: str, 
         ("p.csv", "code,name\n".encode("utf-16"), "UTF-8"),
     ],
 )
-def test_malformed_files_are_refused(agency_tree, name: str, content: bytes, message: str) -> None:
+def test_malformed_files_are_refused(
+    agency_tree, name: str, content: bytes, message: str
+) -> None:
     with pytest.raises(ProcedureImportError) as excinfo:
         procedures_import(actor=None, name=name, content=content)
     assert message in str(excinfo.value)
@@ -133,7 +193,9 @@ def test_csv_errors_carry_line_numbers(agency_tree) -> None:
     assert not Procedure.objects.exists()
 
 
-def test_import_command_reports_errors_and_changes_nothing(agency_tree, tmp_path) -> None:
+def test_import_command_reports_errors_and_changes_nothing(
+    agency_tree, tmp_path
+) -> None:
     from django.core.management import CommandError, call_command
 
     path = tmp_path / "bad.json"

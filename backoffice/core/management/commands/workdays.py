@@ -32,7 +32,9 @@ class Command(BaseCommand):
         try:
             days = int(options["days"])
         except ValueError as exc:
-            raise CommandError(f"--days “{options['days']}” không phải số nguyên.") from exc
+            raise CommandError(
+                f"--days “{options['days']}” không phải số nguyên."
+            ) from exc
         if days < 0:
             raise CommandError("--days phải lớn hơn hoặc bằng 0.")
         agency = None

@@ -28,7 +28,9 @@ class Command(BaseCommand):
         if not settings.DEMO_MODE:
             self.stdout.write("DEMO_MODE tắt: không in mật khẩu và khóa TOTP.")
             return
-        self.stdout.write("Tài khoản cán bộ (mật khẩu / khóa TOTP cho ứng dụng xác thực):")
+        self.stdout.write(
+            "Tài khoản cán bộ (mật khẩu / khóa TOTP cho ứng dụng xác thực):"
+        )
         for row in data["staff"]:
             self.stdout.write(
                 f"  {row['username']:<12} {row['password']}  {row['role']:<10} "

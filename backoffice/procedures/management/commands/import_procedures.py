@@ -21,7 +21,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp “{path}”.")
         try:
-            result = procedures_import(actor=None, name=path.name, content=path.read_bytes())
+            result = procedures_import(
+                actor=None, name=path.name, content=path.read_bytes()
+            )
         except ProcedureImportError as exc:
             lines = "\n".join(f"  {where}: {msg}" for where, msg in exc.errors)
             raise CommandError(
