@@ -16,6 +16,12 @@ from backoffice.core.services import membership_grant
 PASSWORD = "Staff-pass-2026!"
 
 
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path) -> None:
+    """Every test writes uploads into its own folder, never into var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def agency_tree(db) -> dict[str, Agency]:
     province = Agency.objects.create(
