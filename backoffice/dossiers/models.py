@@ -1,0 +1,207 @@
+import secrets
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.core.models import Agency
+from backoffice.procedures.models import Procedure, ProcedureComponent
+
+from .constants import TRANSITIONS, Channel, DossierStatus, ResultDelivery
+
+citizen_id_validator = RegexValidator(
+    r"^\d{12}$", _("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số.")
+)
+
+
+def new_lookup_secret() -> str:
+    """Printed on the receipt; with the code it opens the public status page."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud easily
+    return "".join(secrets.choice(alphabet) for _ in range(10))
+
+
+class DossierSequence(models.Model):
+    """Last number given per agency and day; its row is locked while a code is taken.
+
+    A rolled-back submission rolls its number back too, so sequences are gap-free.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="unique_sequence_day")
+        ]
+
+
+class Dossier(models.Model):
+    """Hồ sơ: one application for one procedure, from receipt to result."""
+
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("thủ tục"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices)
+    status = models.PositiveSmallIntegerField(
+        _("trạng thái"), choices=DossierStatus.choices, default=DossierStatus.NEW
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản nộp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    applicant_name = models.CharField(_("họ và tên người nộp"), max_length=200)
+    applicant_id_number = models.CharField(
+        _("số định danh cá nhân"), max_length=12, validators=[citizen_id_validator]
+    )
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    representative_name = models.CharField(
+        _("người được ủy quyền / đại diện"), max_length=200, blank=True
+    )
+    representative_id_number = models.CharField(
+        _("số định danh của người đại diện"),
+        max_length=12,
+        blank=True,
+        validators=[citizen_id_validator],
+    )
+    representative_phone = models.CharField(
+        _("điện thoại người đại diện"), max_length=20, blank=True
+    )
+    result_delivery = models.CharField(
+        _("hình thức nhận kết quả"),
+        max_length=10,
+        choices=ResultDelivery.choices,
+        default=ResultDelivery.DESK,
+    )
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"))
+    due_at = models.DateTimeField(_("hẹn trả kết quả"))
+    finished_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ tiếp nhận"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lookup_secret = models.CharField(
+        _("mã tra cứu"), max_length=16, default=new_lookup_secret
+    )
+    notes = models.TextField(_("ghi chú"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["agency", "status", "-received_at"])]
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+
+    def __str__(self) -> str:
+        return self.code
+
+    def can_move_to(self, status: int) -> bool:
+        return status in TRANSITIONS.get(self.status, frozenset())
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):  # noqa: ANN003
+        raise PermissionError("Status history is append-only.")
+
+    def delete(self):
+        raise PermissionError("Status history is append-only.")
+
+
+class DossierStatusEvent(models.Model):
+    """One step of a dossier's status history (append-only)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    status = models.PositiveSmallIntegerField(choices=DossierStatus.choices)
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002,ANN003
+        if self.pk is not None:
+            raise PermissionError("Status history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # noqa: ANN002,ANN003
+        raise PermissionError("Status history is append-only.")
+
+
+def original_upload_to(instance: "DossierFile", filename: str) -> str:
+    return f"dossiers/{instance.dossier.code}/originals/{instance.sha256[:16]}-{filename}"
+
+
+class DossierFile(models.Model):
+    """A file of a dossier: the immutable original with its SHA-256."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Nộp kèm hồ sơ")
+        SUPPLEMENT = "supplement", _("Bổ sung")
+        RESULT = "result", _("Kết quả giải quyết")
+        RECEIPT = "receipt", _("Giấy tiếp nhận và hẹn trả kết quả")
+        FORM = "form", _("Biểu mẫu")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="files")
+    component = models.ForeignKey(
+        ProcedureComponent,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SUBMITTED)
+    file = models.FileField(upload_to=original_upload_to, max_length=300)
+    original_name = models.CharField(max_length=255)
+    media_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002,ANN003
+        if self.pk is not None:
+            raise PermissionError("A dossier's original files are immutable.")
+        super().save(*args, **kwargs)

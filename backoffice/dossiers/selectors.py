@@ -1,0 +1,51 @@
+"""Dossier reads, each scoped to who is asking."""
+
+import hmac
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import QuerySet
+
+from backoffice.core.constants import Permission
+from backoffice.core.selectors import scope_to_user
+
+from .models import Dossier, DossierStatusEvent
+
+
+def _base() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related("procedure", "agency")
+
+
+def dossier_public_lookup(*, code: str, secret: str) -> Dossier | None:
+    """The dossier for a code + receipt secret; None for either being wrong.
+
+    Both cases look the same to the caller, and the secret is compared in constant
+    time, so the answer reveals nothing about which codes exist.
+    """
+    dossier = _base().filter(code=code.strip()).first()
+    expected = dossier.lookup_secret if dossier else "x" * 10
+    matches = hmac.compare_digest(expected.upper(), (secret or "").strip().upper())
+    return dossier if dossier is not None and matches else None
+
+
+def dossier_history(*, dossier: Dossier) -> QuerySet[DossierStatusEvent]:
+    return dossier.events.order_by("at", "id")
+
+
+def dossiers_of_citizen(*, user: AbstractBaseUser) -> QuerySet[Dossier]:
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    return _base().filter(owner=user)
+
+
+def dossier_of_citizen(*, user: AbstractBaseUser, code: str) -> Dossier | None:
+    return dossiers_of_citizen(user=user).filter(code=code).first()
+
+
+def dossiers_for_staff(
+    *, user: AbstractBaseUser, status: int | None = None
+) -> QuerySet[Dossier]:
+    """Dossiers of the agencies where the user may view dossiers."""
+    qs = scope_to_user(_base(), user=user, permission=Permission.VIEW_DOSSIERS)
+    if status is not None:
+        qs = qs.filter(status=status)
+    return qs

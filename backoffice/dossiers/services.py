@@ -1,0 +1,258 @@
+"""Dossier writes: submission, status transitions. Each is atomic and audited."""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from backoffice.core.models import Agency
+from backoffice.core.services import audit_record
+from backoffice.core.workcalendar import WorkingCalendar
+from backoffice.procedures.models import Procedure
+
+from .codes import dossier_code_next
+from .constants import CLOCK_STOPPED, FINAL, Channel, DossierStatus, ResultDelivery
+from .models import Dossier, DossierFile, DossierStatusEvent
+from .uploads import CheckedUpload, UploadRejected, check_dossier_total
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who files the dossier (and who represents them, when filing on their behalf)."""
+
+    name: str
+    id_number: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    representative_name: str = ""
+    representative_id_number: str = ""
+    representative_phone: str = ""
+
+
+def _applicant_fields(applicant: Applicant) -> dict[str, str]:
+    data = {key: (value or "").strip() for key, value in asdict(applicant).items()}
+    return {
+        ("applicant_" + key if not key.startswith("representative") else key): value
+        for key, value in data.items()
+    }
+
+
+def _check_components(
+    *,
+    procedure: Procedure,
+    files: Mapping[int, Sequence[CheckedUpload]],
+    require_all: bool,
+) -> None:
+    components = {c.pk: c for c in procedure.components.all()}
+    errors: dict[str, list[str]] = {}
+    for component_id, uploads in files.items():
+        component = components.get(component_id)
+        if component is None:
+            errors.setdefault("files", []).append(
+                f"Thành phần #{component_id} không thuộc thủ tục {procedure.code}."
+            )
+            continue
+        allowed = set(component.formats)
+        for upload in uploads:
+            if upload.extension not in allowed and not (
+                upload.extension == "jpg" and "jpeg" in allowed
+            ):
+                errors.setdefault(f"component_{component_id}", []).append(
+                    f"“{upload.name}”: thành phần “{component.name}” chỉ nhận "
+                    f"{', '.join(sorted(allowed))}."
+                )
+    if require_all:
+        for component in components.values():
+            if component.required and not files.get(component.pk):
+                errors.setdefault(f"component_{component.pk}", []).append(
+                    f"Chưa có tệp cho thành phần bắt buộc “{component.name}”."
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _store_files(
+    *,
+    dossier: Dossier,
+    files: Mapping[int | None, Sequence[CheckedUpload]],
+    kind: str,
+    by: AbstractBaseUser | None,
+    stored: list[str],
+) -> list[DossierFile]:
+    created = []
+    for component_id, uploads in files.items():
+        for upload in uploads:
+            record = DossierFile(
+                dossier=dossier,
+                component_id=component_id,
+                kind=kind,
+                original_name=upload.name,
+                media_type=upload.media_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                pages=upload.pages,
+                uploaded_by=by if by is not None and by.is_authenticated else None,
+            )
+            record.file.save(upload.name, ContentFile(upload.content), save=False)
+            stored.append(record.file.name)
+            record.save()
+            created.append(record)
+    return created
+
+
+def _discard(names: list[str]) -> None:
+    for name in names:
+        default_storage.delete(name)
+
+
+def dossier_submit(
+    *,
+    procedure: Procedure,
+    agency: Agency,
+    channel: str,
+    applicant: Applicant,
+    files: Mapping[int, Sequence[CheckedUpload]],
+    owner: AbstractBaseUser | None = None,
+    received_by: AbstractBaseUser | None = None,
+    result_delivery: str = ResultDelivery.DESK,
+    notes: str = "",
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Register a dossier: code, receipt time, due date, files, first status event.
+
+    Online dossiers need a file for every required component; counter dossiers may
+    bring paper that is scanned later. Side effects: files stored, audit record.
+    Nothing is left behind when any check or write fails.
+    """
+    if not procedure.is_active or not procedure.agencies.filter(pk=agency.pk).exists():
+        raise ValidationError(
+            {"agency": f"{agency.name} không tiếp nhận thủ tục {procedure.code}."}
+        )
+    if channel not in Channel.values:
+        raise ValidationError({"channel": f"Kênh nộp “{channel}” không hợp lệ."})
+    _check_components(
+        procedure=procedure, files=files, require_all=channel == Channel.ONLINE
+    )
+    try:
+        check_dossier_total(sizes=[u.size for us in files.values() for u in us])
+    except UploadRejected as exc:
+        raise ValidationError({"files": exc.message}) from exc
+
+    moment = now or timezone.now()
+    calendar = WorkingCalendar(agency=agency)
+    received_at = calendar.effective_start(moment)
+    dossier = Dossier(
+        procedure=procedure,
+        agency=agency,
+        channel=channel,
+        owner=owner if owner is not None and owner.is_authenticated else None,
+        received_by=received_by,
+        result_delivery=result_delivery,
+        received_at=received_at,
+        due_at=calendar.due_at(moment, procedure.processing_days),
+        notes=notes.strip(),
+        **_applicant_fields(applicant),
+    )
+    dossier.full_clean(exclude=["code"])
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            dossier.code = dossier_code_next(agency=agency, day=received_at.date())
+            dossier.save()
+            _store_files(
+                dossier=dossier,
+                files=files,
+                kind=DossierFile.Kind.SUBMITTED,
+                by=owner or received_by,
+                stored=stored,
+            )
+            DossierStatusEvent.objects.create(
+                dossier=dossier,
+                status=DossierStatus.NEW,
+                at=moment,
+                actor=received_by or dossier.owner,
+                due_at=dossier.due_at,
+                note=f"Tiếp nhận qua kênh {Channel(channel).label.lower()}.",
+            )
+            audit_record(
+                actor=received_by or owner,
+                action="dossier.submitted",
+                obj=dossier,
+                after={"code": dossier.code, "procedure": procedure.code},
+                agency=agency,
+            )
+    except BaseException:
+        _discard(stored)
+        raise
+    return dossier
+
+
+def dossier_transition(
+    *,
+    dossier: Dossier,
+    to: int,
+    actor: AbstractBaseUser | None,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> Dossier:
+    """Move a dossier to another status if the transition table allows it.
+
+    Leaving a clock-stopped status (supplement requested, awaiting fee) moves the due
+    date by the working days waited. Side effects: status event, audit record.
+    """
+    moment = now or timezone.now()
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if not locked.can_move_to(to):
+            raise ValidationError(
+                {
+                    "status": (
+                        f"Không thể chuyển hồ sơ từ “{locked.get_status_display()}” "
+                        f"sang “{DossierStatus(to).label}”."
+                    )
+                }
+            )
+        before = {"status": locked.status, "due_at": locked.due_at.isoformat()}
+        if locked.status in CLOCK_STOPPED and to not in CLOCK_STOPPED:
+            locked.due_at = _due_after_pause(locked, resumed_at=moment)
+        locked.status = to
+        if to in FINAL:
+            locked.finished_at = moment
+        locked.save(update_fields=["status", "due_at", "finished_at", "updated_at"])
+        DossierStatusEvent.objects.create(
+            dossier=locked, status=to, at=moment, actor=actor, note=note, due_at=locked.due_at
+        )
+        audit_record(
+            actor=actor,
+            action="dossier.status_changed",
+            obj=locked,
+            before=before,
+            after={"status": to, "due_at": locked.due_at.isoformat()},
+            agency=locked.agency,
+            note=note,
+        )
+    dossier.refresh_from_db()
+    return dossier
+
+
+def _due_after_pause(dossier: Dossier, *, resumed_at: dt.datetime) -> dt.datetime:
+    """The due date moved by the working days between the pause and now."""
+    paused = dossier.events.filter(status=dossier.status).order_by("-at").first()
+    if paused is None:
+        return dossier.due_at
+    calendar = WorkingCalendar(agency=dossier.agency)
+    start = calendar.to_local(paused.at).date()
+    end = calendar.to_local(resumed_at).date()
+    waited, day = 0, start
+    while day < end:
+        day = calendar.next_working_day(day)
+        if day <= end:
+            waited += 1
+    return calendar.due_at(dossier.due_at, waited) if waited else dossier.due_at
