@@ -26,6 +26,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     # Procedure codes contain a dot (2.000635), which Wagtail's own pattern refuses;
     # this is the same serve view with dots allowed in a path segment.
+    path("tai-khoan/", include("portal.accounts.urls")),
+    path("", include("portal.dossiers.urls")),
     re_path(r"^((?:[\w\-.]+/)*)$", wagtail_views.serve, name="portal_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

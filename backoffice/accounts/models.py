@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core.validators import validate_citizen_id
+
 
 class User(AbstractUser):
     """A person who signs in: staff (người dùng nội bộ) or citizen (công dân).
@@ -12,6 +14,16 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("họ và tên"), max_length=200, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    citizen_id = models.CharField(
+        _("số định danh cá nhân"),
+        max_length=12,
+        blank=True,
+        validators=[validate_citizen_id],
+    )
+    address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    email_verified_at = models.DateTimeField(
+        _("xác minh thư điện tử lúc"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("người dùng")

@@ -3,6 +3,7 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 # QCVN 102:2016: `000.00.00.H49` — levels 4.3.2 then the level-1 code (letter + 2
@@ -29,3 +30,11 @@ def validate_agency_code(code: str) -> None:
             code="invalid_agency_code",
             params={"code": code},
         )
+
+
+# Số định danh cá nhân (the number on the chip-based citizen ID card): 12 digits.
+validate_citizen_id = RegexValidator(
+    r"^\d{12}$",
+    _("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số."),
+    code="invalid_citizen_id",
+)

@@ -1,19 +1,15 @@
 import secrets
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import Agency
+from backoffice.core.validators import validate_citizen_id
 from backoffice.procedures.models import Procedure, ProcedureComponent
 
 from .constants import TRANSITIONS, Channel, DossierStatus, ResultDelivery
-
-citizen_id_validator = RegexValidator(
-    r"^\d{12}$", _("Số định danh cá nhân (CCCD) phải gồm đúng 12 chữ số.")
-)
 
 
 def new_lookup_secret() -> str:
@@ -34,8 +30,13 @@ class DossierSequence(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["agency", "day"], name="unique_sequence_day")
+            models.UniqueConstraint(
+                fields=["agency", "day"], name="unique_sequence_day"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day:%Y%m%d} #{self.last}"
 
 
 class Dossier(models.Model):
@@ -65,7 +66,7 @@ class Dossier(models.Model):
     )
     applicant_name = models.CharField(_("họ và tên người nộp"), max_length=200)
     applicant_id_number = models.CharField(
-        _("số định danh cá nhân"), max_length=12, validators=[citizen_id_validator]
+        _("số định danh cá nhân"), max_length=12, validators=[validate_citizen_id]
     )
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
@@ -77,7 +78,7 @@ class Dossier(models.Model):
         _("số định danh của người đại diện"),
         max_length=12,
         blank=True,
-        validators=[citizen_id_validator],
+        validators=[validate_citizen_id],
     )
     representative_phone = models.CharField(
         _("điện thoại người đại diện"), max_length=20, blank=True
@@ -120,7 +121,7 @@ class Dossier(models.Model):
 
 
 class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # noqa: ANN003
+    def update(self, **kwargs):
         raise PermissionError("Status history is append-only.")
 
     def delete(self):
@@ -130,7 +131,9 @@ class AppendOnlyQuerySet(models.QuerySet):
 class DossierStatusEvent(models.Model):
     """One step of a dossier's status history (append-only)."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="events"
+    )
     status = models.PositiveSmallIntegerField(choices=DossierStatus.choices)
     at = models.DateTimeField(default=timezone.now)
     actor = models.ForeignKey(
@@ -148,17 +151,22 @@ class DossierStatusEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002,ANN003
+    def __str__(self) -> str:
+        return f"{self.dossier_id} → {self.get_status_display()}"
+
+    def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise PermissionError("Status history is append-only.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # noqa: ANN002,ANN003
+    def delete(self, *args, **kwargs):
         raise PermissionError("Status history is append-only.")
 
 
 def original_upload_to(instance: "DossierFile", filename: str) -> str:
-    return f"dossiers/{instance.dossier.code}/originals/{instance.sha256[:16]}-{filename}"
+    return (
+        f"dossiers/{instance.dossier.code}/originals/{instance.sha256[:16]}-{filename}"
+    )
 
 
 class DossierFile(models.Model):
@@ -201,7 +209,7 @@ class DossierFile(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
-    def save(self, *args, **kwargs) -> None:  # noqa: ANN002,ANN003
+    def save(self, *args, **kwargs) -> None:
         if self.pk is not None:
             raise PermissionError("A dossier's original files are immutable.")
         super().save(*args, **kwargs)

@@ -227,7 +227,12 @@ def dossier_transition(
             locked.finished_at = moment
         locked.save(update_fields=["status", "due_at", "finished_at", "updated_at"])
         DossierStatusEvent.objects.create(
-            dossier=locked, status=to, at=moment, actor=actor, note=note, due_at=locked.due_at
+            dossier=locked,
+            status=to,
+            at=moment,
+            actor=actor,
+            note=note,
+            due_at=locked.due_at,
         )
         audit_record(
             actor=actor,

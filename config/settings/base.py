@@ -185,14 +185,18 @@ DOSSIER_CODE_PATTERN = env(
     "DOSSIER_CODE_PATTERN", default="{agency}-{date:%Y%m%d}-{seq:07d}"
 )
 UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_BYTES", default=20 * 1024 * 1024)
-UPLOAD_MAX_DOSSIER_BYTES = env.int("UPLOAD_MAX_DOSSIER_BYTES", default=100 * 1024 * 1024)
+UPLOAD_MAX_DOSSIER_BYTES = env.int(
+    "UPLOAD_MAX_DOSSIER_BYTES", default=100 * 1024 * 1024
+)
 UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=60_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Digital signatures (pyHanko): the agency certificate that signs receipts and forms,
 # and extra trust roots in PEM files (administrators also add roots as data).
-SIGNING_PKCS12_PATH = env("SIGNING_PKCS12_PATH", default=str(VAR_DIR / "pki" / "agency.p12"))
+SIGNING_PKCS12_PATH = env(
+    "SIGNING_PKCS12_PATH", default=str(VAR_DIR / "pki" / "agency.p12")
+)
 SIGNING_PKCS12_PASSWORD = env("SIGNING_PKCS12_PASSWORD", default="")
 TRUST_ROOT_FILES = env.list("TRUST_ROOT_FILES", default=[])
 

@@ -50,7 +50,9 @@ def lookup_throttled(request: HttpRequest) -> bool:
     response=DossierStatusOut,
     summary="Tình trạng hồ sơ (mã hồ sơ + mã tra cứu trên giấy tiếp nhận)",
 )
-def dossier_status(request: HttpRequest, code: str, secret: str = "") -> DossierStatusOut:
+def dossier_status(
+    request: HttpRequest, code: str, secret: str = ""
+) -> DossierStatusOut:
     if lookup_throttled(request):
         raise HttpError(429, "Tra cứu quá nhiều lần. Vui lòng thử lại sau một phút.")
     dossier = dossier_public_lookup(code=code, secret=secret)

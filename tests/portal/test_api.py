@@ -9,13 +9,23 @@ def test_procedure_list_contract(client, catalogue) -> None:  # noqa: F811
     data = client.get("/api/v1/procedures").json()
     assert data["count"] == 3
     item = next(p for p in data["results"] if p["code"] == "1.001193")
-    assert set(item) >= {"code", "name", "field", "agencies", "processing_days", "components"}
+    assert set(item) >= {
+        "code",
+        "name",
+        "field",
+        "agencies",
+        "processing_days",
+        "components",
+    }
     assert item["agencies"] == ["000.01.31.H53"]
     assert item["components"][0]["name"] == "Tờ khai đăng ký khai sinh"
 
 
 def test_procedure_list_filters_and_pages(client, catalogue) -> None:  # noqa: F811
-    assert client.get("/api/v1/procedures", {"agency": "000.00.04.H53"}).json()["count"] == 1
+    assert (
+        client.get("/api/v1/procedures", {"agency": "000.00.04.H53"}).json()["count"]
+        == 1
+    )
     assert client.get("/api/v1/procedures", {"q": "khai sinh"}).json()["count"] == 1
     page = client.get("/api/v1/procedures", {"page_size": 2, "page": 2}).json()
     assert page["count"] == 3 and len(page["results"]) == 1

@@ -11,14 +11,21 @@ from backoffice.core.workcalendar import due_at
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_adds_a_make_up_day_through_wagtail(agency_tree, make_staff, verified_client) -> None:
+def test_admin_adds_a_make_up_day_through_wagtail(
+    agency_tree, make_staff, verified_client
+) -> None:
     admin = make_staff("quantri", agency=agency_tree["province"], role=Role.ADMIN)
     client = verified_client(admin)
     add_url = "/admin/snippets/core/calendarday/add/"
     assert client.get(add_url).status_code == 200
     response = client.post(
         add_url,
-        {"date": "2027-02-06", "kind": "working_day", "name": "Làm bù Tết", "agency": ""},
+        {
+            "date": "2027-02-06",
+            "kind": "working_day",
+            "name": "Làm bù Tết",
+            "agency": "",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     day = CalendarDay.objects.get(date=dt.date(2027, 2, 6))
@@ -29,7 +36,9 @@ def test_admin_adds_a_make_up_day_through_wagtail(agency_tree, make_staff, verif
     assert due_at(start=start, days=0).date() == day.date
 
 
-def test_specialist_cannot_edit_the_calendar(agency_tree, make_staff, verified_client) -> None:
+def test_specialist_cannot_edit_the_calendar(
+    agency_tree, make_staff, verified_client
+) -> None:
     user = make_staff("cv", agency=agency_tree["ict"], role=Role.SPECIALIST)
     client = verified_client(user)
     response = client.post(
@@ -40,7 +49,9 @@ def test_specialist_cannot_edit_the_calendar(agency_tree, make_staff, verified_c
     assert not CalendarDay.objects.exists()
 
 
-def test_invalid_agency_code_is_refused_in_the_admin(agency_tree, make_staff, verified_client) -> None:
+def test_invalid_agency_code_is_refused_in_the_admin(
+    agency_tree, make_staff, verified_client
+) -> None:
     admin = make_staff("quantri", agency=agency_tree["province"], role=Role.ADMIN)
     client = verified_client(admin)
     response = client.post(
