@@ -7,4 +7,5 @@ urlpatterns = [
     path("", core_views.dashboard, name="backoffice-home"),
     path("account/", include("backoffice.accounts.urls")),
     path("security/backup-codes/", backup_codes_view, name="backup-codes"),
+    path("ho-so/", include("backoffice.dossiers.urls")),
 ]

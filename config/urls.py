@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     # this is the same serve view with dots allowed in a path segment.
     path("tai-khoan/", include("portal.accounts.urls")),
     path("", include("portal.dossiers.urls")),
+    path("", include("portal.submission.urls")),
     re_path(r"^((?:[\w\-.]+/)*)$", wagtail_views.serve, name="portal_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

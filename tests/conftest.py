@@ -13,6 +13,8 @@ from backoffice.core.constants import AgencyLevel, Role
 from backoffice.core.models import Agency
 from backoffice.core.services import membership_grant
 
+pytest_plugins = ["tests.fixtures.dossiers"]
+
 PASSWORD = "Staff-pass-2026!"
 
 

@@ -194,6 +194,9 @@ class DossierFile(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
+    # Filled by the after-submission check task; the original never changes.
+    signature_verdict = models.CharField(max_length=10, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -210,6 +213,76 @@ class DossierFile(models.Model):
         return self.original_name
 
     def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
+        # Only the check results may be written after creation, never the file.
+        if self.pk is not None and set(kwargs.get("update_fields") or ()) - {
+            "signature_verdict",
+            "checked_at",
+        }:
+            raise PermissionError("A dossier's original files are immutable.")
+        if self.pk is not None and not kwargs.get("update_fields"):
             raise PermissionError("A dossier's original files are immutable.")
         super().save(*args, **kwargs)
+
+
+def draft_upload_to(instance: "DraftFile", filename: str) -> str:
+    return f"drafts/{instance.draft.owner_id}/{instance.draft_id}/{filename}"
+
+
+class SubmissionDraft(models.Model):
+    """An online submission being prepared (hồ sơ nháp): data and checked files.
+
+    It has no code and no status; submitting it creates the Dossier and deletes it.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "procedure"], name="one_draft_per_procedure"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}/{self.procedure_id}"
+
+
+class DraftFile(models.Model):
+    draft = models.ForeignKey(
+        SubmissionDraft, on_delete=models.CASCADE, related_name="files"
+    )
+    component = models.ForeignKey(
+        ProcedureComponent, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(upload_to=draft_upload_to, max_length=300)
+    name = models.CharField(max_length=255)
+    media_type = models.CharField(max_length=100)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    pages = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierSupplementRequest(models.Model):
+    """What a supplement request (form 02) asked for: components and reason."""
+
+    event = models.OneToOneField(
+        DossierStatusEvent, on_delete=models.PROTECT, related_name="supplement_request"
+    )
+    component_ids = models.JSONField(default=list)
+    reason = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.event_id}: {self.reason[:40]}"

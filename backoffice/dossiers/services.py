@@ -188,6 +188,7 @@ def dossier_submit(
                 after={"code": dossier.code, "procedure": procedure.code},
                 agency=agency,
             )
+            _enqueue_after_submit(dossier.pk)
     except BaseException:
         _discard(stored)
         raise
@@ -226,7 +227,7 @@ def dossier_transition(
         if to in FINAL:
             locked.finished_at = moment
         locked.save(update_fields=["status", "due_at", "finished_at", "updated_at"])
-        DossierStatusEvent.objects.create(
+        event = DossierStatusEvent.objects.create(
             dossier=locked,
             status=to,
             at=moment,
@@ -234,6 +235,10 @@ def dossier_transition(
             note=note,
             due_at=locked.due_at,
         )
+        if locked.applicant_email:
+            from .tasks import send_dossier_status
+
+            send_dossier_status.delay_on_commit(event.pk)
         audit_record(
             actor=actor,
             action="dossier.status_changed",
@@ -261,3 +266,113 @@ def _due_after_pause(dossier: Dossier, *, resumed_at: dt.datetime) -> dt.datetim
         if day <= end:
             waited += 1
     return calendar.due_at(dossier.due_at, waited) if waited else dossier.due_at
+
+
+def _enqueue_after_submit(dossier_id: int) -> None:
+    from .tasks import check_dossier_files, issue_dossier_receipt
+
+    check_dossier_files.delay_on_commit(dossier_id)
+    issue_dossier_receipt.delay_on_commit(dossier_id)
+
+
+def dossier_files_check(*, dossier_id: int) -> int:
+    """Give every unchecked PDF of the dossier its signature verdict."""
+    from backoffice.signatures.verification import UnreadablePdf, pdf_verify
+
+    checked = 0
+    pending = DossierFile.objects.filter(dossier_id=dossier_id, checked_at__isnull=True)
+    for record in pending:
+        if record.media_type == "application/pdf":
+            with record.file.open("rb") as handle:
+                try:
+                    record.signature_verdict = pdf_verify(
+                        pdf_bytes=handle.read()
+                    ).verdict
+                except UnreadablePdf:
+                    record.signature_verdict = "invalid"
+        record.checked_at = timezone.now()
+        record.save(update_fields=["signature_verdict", "checked_at"])
+        checked += 1
+    return checked
+
+
+def _receipt_components(dossier: Dossier) -> list[tuple[str, str, int]]:
+    counts: dict[int, int] = {}
+    for component_id in dossier.files.filter(
+        kind=DossierFile.Kind.SUBMITTED
+    ).values_list("component_id", flat=True):
+        counts[component_id] = counts.get(component_id, 0) + 1
+    rows = []
+    for component in dossier.procedure.components.all():
+        if dossier.channel == Channel.ONLINE and component.pk not in counts:
+            continue
+        count = counts.get(component.pk) or component.count
+        rows.append((component.name, component.get_copy_form_display(), count))
+    return rows
+
+
+@transaction.atomic
+def dossier_receipt_issue(*, dossier_id: int) -> DossierFile:
+    """Form 01 for the dossier, signed with the agency certificate; made only once."""
+    import hashlib
+
+    from backoffice.signatures.signing import pdf_sign
+    from backoffice.signatures.verification import pdf_verify
+
+    from .pdf_forms import receipt_pdf
+
+    dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+    existing = dossier.files.filter(kind=DossierFile.Kind.RECEIPT).first()
+    if existing is not None:
+        return existing
+    officer = dossier.received_by.get_full_name() if dossier.received_by else ""
+    unsigned = receipt_pdf(
+        dossier=dossier,
+        components=_receipt_components(dossier),
+        officer=officer or "Cổng dịch vụ công (tiếp nhận trực tuyến)",
+    )
+    signed = pdf_sign(
+        pdf_bytes=unsigned,
+        reason=f"Tiếp nhận hồ sơ {dossier.code}",
+        location=dossier.agency.name,
+    )
+    record = DossierFile(
+        dossier=dossier,
+        kind=DossierFile.Kind.RECEIPT,
+        original_name=f"giay-tiep-nhan-{dossier.code}.pdf",
+        media_type="application/pdf",
+        size=len(signed),
+        sha256=hashlib.sha256(signed).hexdigest(),
+        pages=1,
+        # Verified like any other PDF rather than assumed: a broken trust store or
+        # certificate shows up here, on the first receipt.
+        signature_verdict=pdf_verify(pdf_bytes=signed).verdict,
+        checked_at=timezone.now(),
+    )
+    record.file.save(record.original_name, ContentFile(signed), save=False)
+    record.save()
+    audit_record(
+        actor=None, action="dossier.receipt_issued", obj=dossier, agency=dossier.agency
+    )
+    return record
+
+
+def dossier_receipt_send(*, dossier_id: int) -> bool:
+    from .notifications import receipt_email
+
+    dossier = Dossier.objects.select_related("procedure", "agency").get(pk=dossier_id)
+    if not dossier.applicant_email:
+        return False
+    receipt = dossier.files.filter(kind=DossierFile.Kind.RECEIPT).first()
+    return bool(receipt_email(dossier=dossier, receipt=receipt).send())
+
+
+def dossier_status_send(*, event_id: int) -> bool:
+    from .notifications import status_email
+
+    event = DossierStatusEvent.objects.select_related(
+        "dossier__procedure", "dossier__agency"
+    ).get(pk=event_id)
+    if not event.dossier.applicant_email:
+        return False
+    return bool(status_email(dossier=event.dossier, event=event).send())

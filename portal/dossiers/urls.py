@@ -10,5 +10,10 @@ urlpatterns = [
         views.my_dossier_file,
         name="my-dossier-file",
     ),
+    path(
+        "ho-so-cua-toi/<str:code>/bo-sung/",
+        views.my_dossier_supplement,
+        name="my-dossier-supplement",
+    ),
     path("tra-cuu-ho-so/", views.lookup, name="dossier-lookup"),
 ]

@@ -1,16 +1,23 @@
 """Citizen dossier pages: my dossiers, one dossier, its files, public lookup."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from backoffice.dossiers.handling import (
+    dossier_supplement_submit,
+    open_supplement_request,
+)
 from backoffice.dossiers.selectors import (
     dossier_history,
     dossier_of_citizen,
     dossier_public_lookup,
     dossiers_of_citizen,
 )
+from backoffice.dossiers.uploads import UploadRejected, check_upload
 from portal.accounts.views import citizen_required
 from portal.api.dossiers import lookup_throttled
 
@@ -29,6 +36,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
     dossier = dossier_of_citizen(user=request.user, code=code)
     if dossier is None:
         raise Http404
+    supplement = open_supplement_request(dossier=dossier)
     return render(
         request,
         "portal/dossiers/dossier_detail.html",
@@ -36,8 +44,45 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
             "dossier": dossier,
             "history": dossier_history(dossier=dossier),
             "files": dossier.files.select_related("component"),
+            "supplement": supplement,
+            "supplement_components": (
+                dossier.procedure.components.filter(pk__in=supplement.component_ids)
+                if supplement
+                else []
+            ),
         },
     )
+
+
+@citizen_required
+@require_POST
+def my_dossier_supplement(request: HttpRequest, code: str) -> HttpResponse:
+    """The citizen uploads the components the office asked for."""
+    dossier = dossier_of_citizen(user=request.user, code=code)
+    if dossier is None:
+        raise Http404
+    supplement = open_supplement_request(dossier=dossier)
+    if supplement is None:
+        messages.error(request, _("Hồ sơ không ở trạng thái chờ bổ sung."))
+        return redirect("my-dossier", code=code)
+    files = {}
+    try:
+        for component in dossier.procedure.components.filter(
+            pk__in=supplement.component_ids
+        ):
+            files[component.pk] = [
+                check_upload(name=f.name, content=f, allowed_formats=component.formats)
+                for f in request.FILES.getlist(f"component_{component.pk}")
+            ]
+        dossier_supplement_submit(dossier=dossier, by=request.user, files=files)
+    except UploadRejected as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("Đã nộp bổ sung. Hồ sơ tiếp tục được xử lý."))
+    return redirect("my-dossier", code=code)
 
 
 @citizen_required

@@ -1,0 +1,142 @@
+"""Online submission drafts: save, resume, and submit (which creates the dossier)."""
+
+from collections.abc import Mapping, Sequence
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from backoffice.core.models import Agency
+from backoffice.procedures.models import Procedure
+
+from .constants import Channel
+from .models import Dossier, DraftFile, SubmissionDraft
+from .services import Applicant, dossier_submit
+from .uploads import CheckedUpload
+
+DRAFT_FIELDS = (
+    "agency",
+    "applicant_name",
+    "applicant_id_number",
+    "applicant_phone",
+    "applicant_email",
+    "applicant_address",
+    "on_behalf",
+    "representative_name",
+    "representative_id_number",
+    "representative_phone",
+    "result_delivery",
+    "declaration",
+)
+
+
+def draft_for(*, owner: AbstractBaseUser, procedure: Procedure) -> SubmissionDraft:
+    """The owner's draft for a procedure, prefilled from their profile when new."""
+    draft, created = SubmissionDraft.objects.get_or_create(
+        owner=owner, procedure=procedure
+    )
+    if created:
+        draft.data = {
+            "applicant_name": owner.get_full_name(),
+            "applicant_id_number": getattr(owner, "citizen_id", ""),
+            "applicant_phone": getattr(owner, "phone", ""),
+            "applicant_email": owner.email,
+            "applicant_address": getattr(owner, "address", ""),
+        }
+        draft.save(update_fields=["data"])
+    return draft
+
+
+@transaction.atomic
+def draft_save(
+    *,
+    draft: SubmissionDraft,
+    data: Mapping[str, object],
+    uploads: Mapping[int, Sequence[CheckedUpload]],
+    remove_file_ids: Sequence[int] = (),
+) -> SubmissionDraft:
+    """Store the form data and add already-checked files to the draft."""
+    draft.data = {key: data.get(key, "") for key in DRAFT_FIELDS}
+    draft.save(update_fields=["data", "updated_at"])
+    for record in draft.files.filter(pk__in=remove_file_ids):
+        record.file.delete(save=False)
+        record.delete()
+    components = {c.pk for c in draft.procedure.components.all()}
+    for component_id, checked in uploads.items():
+        if component_id not in components:
+            continue
+        for upload in checked:
+            record = DraftFile(
+                draft=draft,
+                component_id=component_id,
+                name=upload.name,
+                media_type=upload.media_type,
+                extension=upload.extension,
+                size=upload.size,
+                sha256=upload.sha256,
+                pages=upload.pages,
+            )
+            record.file.save(upload.name, ContentFile(upload.content), save=False)
+            record.save()
+    return draft
+
+
+def draft_uploads(*, draft: SubmissionDraft) -> dict[int, list[CheckedUpload]]:
+    files: dict[int, list[CheckedUpload]] = {}
+    for record in draft.files.all():
+        with record.file.open("rb") as handle:
+            content = handle.read()
+        files.setdefault(record.component_id, []).append(
+            CheckedUpload(
+                name=record.name,
+                media_type=record.media_type,
+                extension=record.extension,
+                size=record.size,
+                sha256=record.sha256,
+                pages=record.pages,
+                content=content,
+            )
+        )
+    return files
+
+
+def draft_submit(*, draft: SubmissionDraft) -> Dossier:
+    """Submit the draft as an online dossier, then delete the draft and its files."""
+    data = draft.data
+    on_behalf = bool(data.get("on_behalf"))
+    agency = Agency.objects.filter(code=data.get("agency") or "").first()
+    if agency is None:
+        raise ValidationError({"agency": "Hãy chọn cơ quan tiếp nhận hồ sơ."})
+    dossier = dossier_submit(
+        procedure=draft.procedure,
+        agency=agency,
+        channel=Channel.ONLINE,
+        applicant=Applicant(
+            name=str(data.get("applicant_name", "")),
+            id_number=str(data.get("applicant_id_number", "")),
+            phone=str(data.get("applicant_phone", "")),
+            email=str(data.get("applicant_email", "")),
+            address=str(data.get("applicant_address", "")),
+            representative_name=str(data.get("representative_name", ""))
+            if on_behalf
+            else "",
+            representative_id_number=(
+                str(data.get("representative_id_number", "")) if on_behalf else ""
+            ),
+            representative_phone=(
+                str(data.get("representative_phone", "")) if on_behalf else ""
+            ),
+        ),
+        files=draft_uploads(draft=draft),
+        owner=draft.owner,
+        result_delivery=str(data.get("result_delivery") or "desk"),
+    )
+    draft_discard(draft=draft)
+    return dossier
+
+
+def draft_discard(*, draft: SubmissionDraft) -> None:
+    for record in draft.files.all():
+        record.file.delete(save=False)
+    draft.delete()

@@ -1,0 +1,213 @@
+"""Staff handling of a dossier: accept, refuse, ask for more, finish, hand back.
+
+Each action checks the actor's permission in the dossier's agency, moves the status
+through `dossier_transition` (status event + audit + applicant e-mail) and, where the
+forms of Circular 03/2025 require it, stores the form as a PDF in the dossier.
+"""
+
+import hashlib
+from collections.abc import Mapping, Sequence
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+
+from backoffice.core.constants import Permission
+from backoffice.core.selectors import user_permissions
+
+from .constants import DossierStatus
+from .models import (
+    Dossier,
+    DossierFile,
+    DossierStatusEvent,
+    DossierSupplementRequest,
+)
+from .services import _store_files, dossier_transition
+from .uploads import CheckedUpload
+
+
+def _require(actor: AbstractBaseUser, dossier: Dossier, permission: str) -> None:
+    if permission not in user_permissions(user=actor, agency=dossier.agency):
+        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+
+
+def _store_form(
+    dossier: Dossier, name: str, pdf: bytes, actor: AbstractBaseUser
+) -> None:
+    record = DossierFile(
+        dossier=dossier,
+        kind=DossierFile.Kind.FORM,
+        original_name=name,
+        media_type="application/pdf",
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        pages=1,
+        uploaded_by=actor,
+    )
+    record.file.save(name, ContentFile(pdf), save=False)
+    record.save()
+
+
+def dossier_accept(
+    *, dossier: Dossier, actor: AbstractBaseUser, note: str = ""
+) -> Dossier:
+    """Accept an online dossier after checking it (status 1 → 2)."""
+    _require(actor, dossier, Permission.RECEIVE_DOSSIERS)
+    return dossier_transition(
+        dossier=dossier, to=DossierStatus.ACCEPTED, actor=actor, note=note
+    )
+
+
+@transaction.atomic
+def dossier_refuse(
+    *, dossier: Dossier, actor: AbstractBaseUser, reason: str
+) -> Dossier:
+    """Refuse to accept (status 3) with a reason; stores form 03."""
+    from .pdf_forms import refusal_pdf
+
+    _require(actor, dossier, Permission.RECEIVE_DOSSIERS)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Hãy ghi rõ lý do không tiếp nhận."})
+    dossier = dossier_transition(
+        dossier=dossier, to=DossierStatus.NOT_ACCEPTED, actor=actor, note=reason
+    )
+    _store_form(
+        dossier,
+        f"mau-03-tu-choi-{dossier.code}.pdf",
+        refusal_pdf(dossier=dossier, reason=reason, officer=actor.get_full_name()),
+        actor,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser,
+    component_ids: Sequence[int],
+    reason: str,
+) -> Dossier:
+    """Ask the applicant for more (status 5; the clock stops); stores form 02."""
+    from .pdf_forms import supplement_request_pdf
+
+    _require(actor, dossier, Permission.VIEW_DOSSIERS)
+    components = list(dossier.procedure.components.filter(pk__in=component_ids))
+    reason = reason.strip()
+    if not components or not reason:
+        raise ValidationError(
+            {"reason": "Chọn ít nhất một thành phần cần bổ sung và ghi rõ lý do."}
+        )
+    names = "; ".join(c.name for c in components)
+    dossier = dossier_transition(
+        dossier=dossier,
+        to=DossierStatus.SUPPLEMENT_REQUESTED,
+        actor=actor,
+        note=f"Cần bổ sung: {names}. Lý do: {reason}",
+    )
+    event = dossier.events.order_by("-at", "-id").first()
+    event_components = [c.pk for c in components]
+    # The requested components travel with the event so the citizen's page knows.
+    DossierSupplementRequest.objects.create(
+        event=event, component_ids=event_components, reason=reason
+    )
+    _store_form(
+        dossier,
+        f"mau-02-bo-sung-{dossier.code}-{event.pk}.pdf",
+        supplement_request_pdf(
+            dossier=dossier,
+            components=[c.name for c in components],
+            reason=reason,
+            officer=actor.get_full_name(),
+        ),
+        actor,
+    )
+    return dossier
+
+
+def open_supplement_request(*, dossier: Dossier) -> DossierSupplementRequest | None:
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+        return None
+    return (
+        DossierSupplementRequest.objects.filter(event__dossier=dossier)
+        .order_by("-event__at", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def dossier_supplement_submit(
+    *,
+    dossier: Dossier,
+    by: AbstractBaseUser,
+    files: Mapping[int, Sequence[CheckedUpload]],
+) -> Dossier:
+    """The applicant sends the requested components; the dossier reopens."""
+    request = open_supplement_request(dossier=dossier)
+    if request is None:
+        raise ValidationError({"files": "Hồ sơ không ở trạng thái chờ bổ sung."})
+    missing = [cid for cid in request.component_ids if not files.get(cid)]
+    if missing:
+        raise ValidationError({"files": "Hãy tải lên đủ các thành phần được yêu cầu."})
+    stored: list[str] = []
+    try:
+        _store_files(
+            dossier=dossier,
+            files={cid: files[cid] for cid in request.component_ids},
+            kind=DossierFile.Kind.SUPPLEMENT,
+            by=by,
+            stored=stored,
+        )
+        previous = (
+            DossierStatusEvent.objects.filter(dossier=dossier)
+            .exclude(status=DossierStatus.SUPPLEMENT_REQUESTED)
+            .order_by("-at", "-id")
+            .first()
+        )
+        back_to = previous.status if previous else DossierStatus.NEW
+        return dossier_transition(
+            dossier=dossier, to=back_to, actor=by, note="Công dân đã nộp bổ sung."
+        )
+    except BaseException:
+        from .services import _discard
+
+        _discard(stored)
+        raise
+
+
+@transaction.atomic
+def dossier_complete(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser,
+    result_files: Sequence[CheckedUpload],
+    note: str = "",
+) -> Dossier:
+    """Record the result (status 9) with its files."""
+    _require(actor, dossier, Permission.PROCESS_DOSSIERS)
+    if not result_files:
+        raise ValidationError({"files": "Hãy tải lên tệp kết quả giải quyết."})
+    if dossier.status == DossierStatus.ACCEPTED:
+        dossier = dossier_transition(
+            dossier=dossier, to=DossierStatus.PROCESSING, actor=actor
+        )
+    _store_files(
+        dossier=dossier,
+        files={None: list(result_files)},
+        kind=DossierFile.Kind.RESULT,
+        by=actor,
+        stored=[],
+    )
+    return dossier_transition(
+        dossier=dossier, to=DossierStatus.DONE, actor=actor, note=note
+    )
+
+
+def dossier_return_result(*, dossier: Dossier, actor: AbstractBaseUser) -> Dossier:
+    """The result was handed back (status 10)."""
+    _require(actor, dossier, Permission.RECEIVE_DOSSIERS)
+    return dossier_transition(
+        dossier=dossier, to=DossierStatus.RESULT_RETURNED, actor=actor
+    )

@@ -1,0 +1,37 @@
+"""Work after a dossier commits: check files, issue the signed receipt, e-mail."""
+
+from celery import shared_task
+
+from . import services
+
+RETRY = {
+    "autoretry_for": (OSError, ConnectionError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+    "acks_late": True,
+}
+
+
+@shared_task(**RETRY)
+def check_dossier_files(dossier_id: int) -> int:
+    """Record each PDF's signature verdict; returns how many files were checked."""
+    return services.dossier_files_check(dossier_id=dossier_id)
+
+
+@shared_task(**RETRY)
+def issue_dossier_receipt(dossier_id: int) -> int:
+    """Make, sign and store form 01 once; then queue the receipt e-mail."""
+    receipt = services.dossier_receipt_issue(dossier_id=dossier_id)
+    send_dossier_receipt.delay(dossier_id)
+    return receipt.pk
+
+
+@shared_task(**RETRY)
+def send_dossier_receipt(dossier_id: int) -> bool:
+    return services.dossier_receipt_send(dossier_id=dossier_id)
+
+
+@shared_task(**RETRY)
+def send_dossier_status(event_id: int) -> bool:
+    return services.dossier_status_send(event_id=event_id)

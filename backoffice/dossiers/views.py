@@ -1,0 +1,121 @@
+"""Back-office dossier screens (staff, 2FA, scoped to the staff member's agencies)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .constants import DossierStatus
+from .handling import (
+    dossier_accept,
+    dossier_complete,
+    dossier_refuse,
+    dossier_request_supplement,
+    dossier_return_result,
+)
+from .models import Dossier
+from .selectors import dossier_history, dossiers_for_staff
+from .uploads import UploadRejected, check_upload
+
+
+def _dossier(request: HttpRequest, code: str) -> Dossier:
+    dossier = dossiers_for_staff(user=request.user).filter(code=code).first()
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    status_value = (
+        int(status)
+        if status.isdigit() and int(status) in DossierStatus.values
+        else None
+    )
+    dossiers = dossiers_for_staff(user=request.user, status=status_value)
+    return render(
+        request,
+        "dossiers/staff_list.html",
+        {
+            "dossiers": dossiers[:300],
+            "statuses": DossierStatus.choices,
+            "status": status_value,
+        },
+    )
+
+
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier(request, code)
+    return render(
+        request,
+        "dossiers/staff_detail.html",
+        {
+            "dossier": dossier,
+            "history": dossier_history(dossier=dossier),
+            "files": dossier.files.select_related("component"),
+            "components": dossier.procedure.components.all(),
+        },
+    )
+
+
+def dossier_file(request: HttpRequest, code: str, file_id: int) -> FileResponse:
+    dossier = _dossier(request, code)
+    record = dossier.files.filter(pk=file_id).first()
+    if record is None:
+        raise Http404
+    return FileResponse(
+        record.file.open("rb"),
+        filename=record.original_name,
+        content_type=record.media_type,
+    )
+
+
+@require_POST
+def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _dossier(request, code)
+    action = request.POST.get("action")
+    try:
+        if action == "accept":
+            dossier_accept(dossier=dossier, actor=request.user)
+        elif action == "refuse":
+            dossier_refuse(
+                dossier=dossier,
+                actor=request.user,
+                reason=request.POST.get("reason", ""),
+            )
+        elif action == "supplement":
+            dossier_request_supplement(
+                dossier=dossier,
+                actor=request.user,
+                component_ids=[
+                    int(i) for i in request.POST.getlist("components") if i.isdigit()
+                ],
+                reason=request.POST.get("reason", ""),
+            )
+        elif action == "complete":
+            checked = [
+                check_upload(name=f.name, content=f)
+                for f in request.FILES.getlist("result_files")
+            ]
+            dossier_complete(
+                dossier=dossier,
+                actor=request.user,
+                result_files=checked,
+                note=request.POST.get("note", ""),
+            )
+        elif action == "return":
+            dossier_return_result(dossier=dossier, actor=request.user)
+        else:
+            raise ValidationError(_("Thao tác không hợp lệ."))
+    except UploadRejected as exc:
+        messages.error(request, exc.message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for error in exc.messages:
+            messages.error(request, error)
+    else:
+        messages.success(request, _("Đã cập nhật hồ sơ."))
+    return redirect("staff-dossier", code=dossier.code)

@@ -1,0 +1,92 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.core.validators import validate_citizen_id
+from backoffice.dossiers.constants import ResultDelivery
+from backoffice.procedures.models import Procedure
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+class SubmissionForm(forms.Form):
+    """Applicant details, agency, delivery, files per component and declaration."""
+
+    agency = forms.ChoiceField(label=_("Cơ quan tiếp nhận"))
+    applicant_name = forms.CharField(label=_("Họ và tên người yêu cầu"), max_length=200)
+    applicant_id_number = forms.CharField(
+        label=_("Số định danh cá nhân (CCCD)"),
+        max_length=12,
+        validators=[validate_citizen_id],
+    )
+    applicant_phone = forms.CharField(
+        label=_("Số điện thoại"), max_length=20, required=False
+    )
+    applicant_email = forms.EmailField(label=_("Thư điện tử nhận thông báo"))
+    applicant_address = forms.CharField(
+        label=_("Địa chỉ"), max_length=300, required=False
+    )
+    on_behalf = forms.BooleanField(
+        label=_("Tôi nộp thay cho người khác"), required=False
+    )
+    representative_name = forms.CharField(
+        label=_("Họ và tên người nộp thay"), max_length=200, required=False
+    )
+    representative_id_number = forms.CharField(
+        label=_("Số định danh của người nộp thay"),
+        max_length=12,
+        required=False,
+        validators=[validate_citizen_id],
+    )
+    representative_phone = forms.CharField(
+        label=_("Điện thoại người nộp thay"), max_length=20, required=False
+    )
+    result_delivery = forms.ChoiceField(
+        label=_("Hình thức nhận kết quả"), choices=ResultDelivery.choices
+    )
+    declaration = forms.BooleanField(
+        label=_("Tôi cam đoan các thông tin và giấy tờ khai trên là đúng sự thật."),
+        required=False,
+    )
+
+    def __init__(self, *args, procedure: Procedure, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.fields["agency"].choices = [
+            (a.code, a.name) for a in procedure.agencies.all()
+        ]
+        for component in procedure.components.all():
+            self.fields[f"component_{component.pk}"] = MultipleFileField(
+                label=component.name,
+                required=False,
+                help_text=", ".join(component.formats),
+                widget=MultipleFileInput(
+                    attrs={"accept": ",".join(f".{f}" for f in component.formats)}
+                ),
+            )
+
+    def component_fields(self) -> list[tuple[object, forms.BoundField]]:
+        return [
+            (component, self[f"component_{component.pk}"])
+            for component in self.procedure.components.all()
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("on_behalf") and not data.get("representative_name"):
+            self.add_error(
+                "representative_name",
+                _("Nhập họ tên người nộp thay hoặc bỏ chọn nộp thay."),
+            )
+        return data

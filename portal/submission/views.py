@@ -1,0 +1,137 @@
+"""The online submission wizard: fill in and upload → review → submit."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from backoffice.dossiers.drafts import draft_for, draft_save, draft_submit
+from backoffice.dossiers.models import SubmissionDraft
+from backoffice.dossiers.uploads import CheckedUpload, UploadRejected, check_upload
+from backoffice.procedures.models import Procedure
+from backoffice.procedures.selectors import procedure_get
+from portal.accounts.views import citizen_required
+
+from .forms import SubmissionForm
+
+
+def _procedure(code: str) -> Procedure:
+    procedure = procedure_get(code=code)
+    if procedure is None:
+        raise Http404
+    return procedure
+
+
+def _check_files(
+    form: SubmissionForm, draft: SubmissionDraft, removed: set[int]
+) -> dict[int, list[CheckedUpload]]:
+    """Check every new upload; a refused file gets its message on its field."""
+    accepted: dict[int, list[CheckedUpload]] = {}
+    for component, field in form.component_fields():
+        for upload in form.cleaned_data.get(field.name) or []:
+            try:
+                checked = check_upload(
+                    name=upload.name, content=upload, allowed_formats=component.formats
+                )
+            except UploadRejected as exc:
+                form.add_error(field.name, exc.message)
+                continue
+            accepted.setdefault(component.pk, []).append(checked)
+    return accepted
+
+
+def _missing_required(
+    form: SubmissionForm,
+    draft: SubmissionDraft,
+    new: dict[int, list[CheckedUpload]],
+    removed: set[int],
+) -> None:
+    have = {f.component_id for f in draft.files.all() if f.pk not in removed} | set(new)
+    for component, field in form.component_fields():
+        if component.required and component.pk not in have:
+            form.add_error(field.name, _("Thành phần bắt buộc: hãy tải tệp lên."))
+    if not form.cleaned_data.get("declaration"):
+        form.add_error("declaration", _("Hãy xác nhận lời cam đoan trước khi nộp."))
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def fill(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = _procedure(code)
+    draft = draft_for(owner=request.user, procedure=procedure)
+    initial = {"result_delivery": "online", **draft.data}
+    if not initial.get("agency") and procedure.agencies.count() == 1:
+        initial["agency"] = procedure.agencies.get().code
+    form = SubmissionForm(
+        request.POST or None,
+        request.FILES or None,
+        procedure=procedure,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        removed = {int(i) for i in request.POST.getlist("remove_file") if i.isdigit()}
+        new = _check_files(form, draft, removed)
+        if request.POST.get("action") == "review":
+            _missing_required(form, draft, new, removed)
+        if not form.errors:
+            draft_save(
+                draft=draft,
+                data=form.cleaned_data,
+                uploads=new,
+                remove_file_ids=list(removed),
+            )
+            if request.POST.get("action") == "review":
+                return redirect("submission-review", code=procedure.code)
+            messages.success(
+                request, _("Đã lưu hồ sơ nháp. Bạn có thể quay lại nộp sau.")
+            )
+            return redirect("submission-fill", code=procedure.code)
+    return render(
+        request,
+        "portal/submission/fill.html",
+        {"procedure": procedure, "form": form, "draft": draft},
+    )
+
+
+@citizen_required
+@require_http_methods(["GET"])
+def review(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = _procedure(code)
+    draft = SubmissionDraft.objects.filter(
+        owner=request.user, procedure=procedure
+    ).first()
+    if draft is None:
+        return redirect("submission-fill", code=code)
+    agency = procedure.agencies.filter(code=draft.data.get("agency")).first()
+    return render(
+        request,
+        "portal/submission/review.html",
+        {"procedure": procedure, "draft": draft, "agency": agency},
+    )
+
+
+@citizen_required
+@require_POST
+def submit(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = _procedure(code)
+    draft = SubmissionDraft.objects.filter(
+        owner=request.user, procedure=procedure
+    ).first()
+    if draft is None:
+        return redirect("submission-fill", code=code)
+    try:
+        dossier = draft_submit(draft=draft)
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("submission-fill", code=code)
+    messages.success(
+        request,
+        _("Đã nộp hồ sơ. Mã hồ sơ: %(code)s — mã tra cứu: %(secret)s.")
+        % {"code": dossier.code, "secret": dossier.lookup_secret},
+    )
+    return redirect(reverse("my-dossier", kwargs={"code": dossier.code}))
