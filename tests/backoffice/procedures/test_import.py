@@ -205,3 +205,34 @@ def test_import_command_reports_errors_and_changes_nothing(
     assert not Procedure.objects.exists()
     with pytest.raises(CommandError, match="Không tìm thấy tệp"):
         call_command("import_procedures", str(tmp_path / "missing.csv"))
+
+
+def test_admin_import_view_shows_line_errors_and_imports_nothing(
+    agency_tree, make_staff, verified_client
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from backoffice.core.constants import Role
+
+    client = verified_client(
+        make_staff("qt", agency=agency_tree["province"], role=Role.ADMIN)
+    )
+    bad = SimpleUploadedFile("p.json", as_json(procedure(), procedure("1.23")))
+    response = client.post("/admin/procedures/import/", {"file": bad})
+    html = response.content.decode()
+    assert "procedures[2]" in html and "không hợp lệ" in html
+    assert not Procedure.objects.exists()
+    good = SimpleUploadedFile("p.json", as_json(procedure()))
+    assert client.post("/admin/procedures/import/", {"file": good}).status_code == 302
+    assert Procedure.objects.filter(code="1.001193").exists()
+
+
+def test_admin_import_needs_permission(
+    agency_tree, make_staff, verified_client
+) -> None:
+    from backoffice.core.constants import Role
+
+    client = verified_client(
+        make_staff("cv", agency=agency_tree["ict"], role=Role.SPECIALIST)
+    )
+    assert client.get("/admin/procedures/import/").status_code in (302, 403)
