@@ -1,6 +1,5 @@
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
