@@ -24,6 +24,16 @@ def _private_media(settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counters live in the cache: no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def agency_tree(db) -> dict[str, Agency]:
     province = Agency.objects.create(
@@ -139,5 +149,34 @@ def _audit_triggers_around_flush(request: pytest.FixtureRequest):
 
     request.getfixturevalue("transactional_db")
     db_triggers.install(connection)
+    _site_pages_rebuild()
     yield
     db_triggers.uninstall(connection)
+
+
+def _site_pages_rebuild() -> None:
+    """Put back the page tree the migrations create, which a flush has emptied.
+
+    (serialized_rollback would reload it, but reloading content types by primary
+    key breaks Wagtail's reference index on PostgreSQL.)
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Locale, Page
+
+    if not Page.objects.filter(depth=1).exists():
+        locale, _ = Locale.objects.get_or_create(language_code="vi")
+        Page.objects.create(
+            title="Root",
+            draft_title="Root",
+            slug="root",
+            content_type=ContentType.objects.get_for_model(Page),
+            path="0001",
+            depth=1,
+            numchild=0,
+            url_path="/",
+            locale=locale,
+        )
+    import_module("portal.migrations.0002_create_site_pages").create_pages(apps, None)

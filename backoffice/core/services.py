@@ -109,6 +109,10 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "procedures.add_field",
         "procedures.change_field",
         "procedures.view_field",
+        "signatures.add_trustedcertificate",
+        "signatures.change_trustedcertificate",
+        "signatures.delete_trustedcertificate",
+        "signatures.view_trustedcertificate",
     ],
     Role.LEADER: ["core.view_auditlogentry", "core.view_agency"],
 }

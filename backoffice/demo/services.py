@@ -18,8 +18,10 @@ from backoffice.core.constants import Role
 from backoffice.core.models import Agency
 from backoffice.core.services import agency_upsert, membership_grant
 from backoffice.procedures.services import procedures_import
+from backoffice.signatures.services import demo_pki_install
 
 from .agencies import AGENCIES, AGENCY_ADDRESSES, PROVINCE, SUCCESSOR
+from .dossiers import CITIZEN_EMAIL, CITIZEN_PASSWORD, demo_dossiers_load
 
 PROCEDURES_FILE = (
     Path(__file__).resolve().parent.parent
@@ -31,12 +33,12 @@ DEMO_PASSWORD = "MotCua@2026"  # noqa: S105 — printed to the operator in demo 
 
 # (username, full name, role, agency code)
 STAFF: list[tuple[str, str, str, str]] = [
-    ("tiepnhan", "Nguyễn Thị Lan", Role.RECEPTION, "000.00.11.H53"),
-    ("vanthu", "Trần Văn Bình", Role.CLERK, "000.00.11.H53"),
-    ("chuyenvien", "Lê Hoàng Minh", Role.SPECIALIST, "000.00.11.H53"),
-    ("lanhdao", "Phạm Quốc Hùng", Role.LEADER, "000.00.11.H53"),
+    ("tiepnhan", "Nguyễn Thị Lan", Role.RECEPTION, "000.01.31.H53"),
+    ("chuyenvien", "Lê Hoàng Minh", Role.SPECIALIST, "000.01.31.H53"),
+    ("lanhdao", "Phạm Quốc Hùng", Role.LEADER, "000.00.31.H53"),
+    ("vanthu", "Trần Văn Bình", Role.CLERK, "000.00.01.H53"),
     ("quantri", "Võ Thanh Tâm", Role.ADMIN, PROVINCE),
-    ("tiepnhan_p1", "Đặng Thu Hà", Role.RECEPTION, "000.01.31.H53"),
+    ("tiepnhan_tttt", "Đặng Thu Hà", Role.RECEPTION, "000.00.11.H53"),
 ]
 
 
@@ -103,7 +105,14 @@ def demo_load() -> dict[str, Any]:
     result = procedures_import(
         actor=None, name=PROCEDURES_FILE.name, content=PROCEDURES_FILE.read_bytes()
     )
+    pki, _ = demo_pki_install(
+        actor=None,
+        directory=Path(settings.SIGNING_PKCS12_PATH).parent,
+        password=settings.SIGNING_PKCS12_PASSWORD,
+    )
     staff = demo_staff_load(agencies)
+    officer = User.objects.get(username="tiepnhan")
+    dossiers = demo_dossiers_load(officer=officer)
     return {
         "agencies": len(agencies),
         "procedures": {
@@ -111,6 +120,11 @@ def demo_load() -> dict[str, Any]:
             "updated": len(result.updated),
             "unchanged": len(result.unchanged),
         },
+        "pki": {"pkcs12": str(pki.pkcs12_path), "root_pem": str(pki.root_pem_path)},
         "staff": staff,
-        "dossiers": [],
+        "citizen": {
+            "email": CITIZEN_EMAIL,
+            "password": CITIZEN_PASSWORD if settings.DEMO_MODE else None,
+        },
+        "dossiers": dossiers,
     }

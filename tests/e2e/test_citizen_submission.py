@@ -10,11 +10,14 @@ from playwright.sync_api import Page, expect
 from backoffice.demo.documents import demo_pdf
 from backoffice.dossiers.models import Dossier, DossierFile
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_register_verify_submit_download_receipt_and_look_up(
-    live_server, page: Page, birth_registration, celery_eager, tmp_path, settings
+    live_server, page: Page, birth_registration, agency_pki, celery_eager, tmp_path
 ) -> None:
     base = live_server.url
     page.goto(base + "/tai-khoan/dang-ky/")
@@ -60,9 +63,14 @@ def test_register_verify_submit_download_receipt_and_look_up(
         page.get_by_role("link", name=receipt.original_name).click()
     downloaded = download_info.value.path().read_bytes()
     assert downloaded.startswith(b"%PDF-")
+    from concurrent.futures import ThreadPoolExecutor
+
     from backoffice.signatures.verification import pdf_verify
 
-    assert pdf_verify(pdf_bytes=downloaded).verdict == "valid"
+    # pyHanko runs its own event loop; Playwright's occupies this thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        verdict = pool.submit(pdf_verify, pdf_bytes=downloaded).result()
+    assert verdict.verdict == "valid"
 
     # Sign out and look the dossier up by code + secret.
     page.context.clear_cookies()

@@ -3,7 +3,10 @@ from playwright.sync_api import Page, expect
 
 from backoffice.demo.services import demo_load
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_home_filter_list_and_open_a_procedure(live_server, page: Page) -> None:

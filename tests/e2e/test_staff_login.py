@@ -3,7 +3,10 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, current_totp
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_staff_signs_in_with_password_and_totp(

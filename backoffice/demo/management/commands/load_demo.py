@@ -36,3 +36,13 @@ class Command(BaseCommand):
                 f"  {row['username']:<12} {row['password']}  {row['role']:<10} "
                 f"{row['agency']}  TOTP {row['totp_secret']}"
             )
+        citizen = data["citizen"]
+        self.stdout.write(
+            f"Công dân mẫu: {citizen['email']} / {citizen['password']} "
+            "(đăng nhập tại /tai-khoan/dang-nhap/)"
+        )
+        self.stdout.write("Hồ sơ mẫu (mã hồ sơ — mã tra cứu — trạng thái):")
+        for row in data["dossiers"]:
+            self.stdout.write(
+                f"  {row['code']}  {row['secret']}  {row['status']}  {row['channel']}"
+            )

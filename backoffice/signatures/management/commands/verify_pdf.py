@@ -1,0 +1,82 @@
+"""`manage.py verify_pdf FILE [--json] [--trust-root PEM]...` — signature verdict.
+
+Exit status: 0 valid, 1 untrusted/invalid/unsigned, 2 unreadable input or file.
+"""
+
+import json
+import logging
+from pathlib import Path
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from backoffice.signatures.constants import VerdictKind
+from backoffice.signatures.verification import UnreadablePdf, Verdict, pdf_verify
+
+YES_NO = {True: "có", False: "không"}
+
+
+class Command(BaseCommand):
+    help = "Kiểm tra chữ ký số trong tệp PDF (verify the signatures of a PDF)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="tệp PDF cần kiểm tra")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+        parser.add_argument(
+            "--trust-root",
+            action="append",
+            default=[],
+            dest="trust_roots",
+            metavar="PEM",
+            help="extra trusted root certificate file (PEM or DER); repeatable",
+        )
+
+    def _fail(self, message: str) -> NoReturn:
+        self.stderr.write(message)
+        raise SystemExit(2)
+
+    def _read(self, path: str, what: str) -> bytes:
+        try:
+            return Path(path).read_bytes()
+        except FileNotFoundError:
+            self._fail(f"Không tìm thấy {what} “{path}”.")
+        except OSError as exc:
+            self._fail(f"Không đọc được {what} “{path}”: {exc.strerror}.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["verbosity"] < 2:
+            # pyHanko logs every untrusted or expired chain with a traceback.
+            for name in ("pyhanko", "pyhanko_certvalidator"):
+                logging.getLogger(name).setLevel(logging.ERROR)
+        pdf_bytes = self._read(options["file"], "tệp")
+        roots = [self._read(path, "chứng thư gốc") for path in options["trust_roots"]]
+        try:
+            verdict = pdf_verify(pdf_bytes=pdf_bytes, extra_trust_roots=roots)
+        except UnreadablePdf as exc:
+            self._fail(f"{options['file']}: {exc}")
+        except ValueError as exc:
+            self._fail(f"--trust-root không phải chứng thư X.509 (PEM/DER): {exc}")
+        if options["json"]:
+            self.stdout.write(json.dumps(verdict.as_dict(), ensure_ascii=False))
+        else:
+            self.stdout.write(self._summary(verdict))
+        if verdict.verdict != VerdictKind.VALID:
+            raise SystemExit(1)
+
+    def _summary(self, verdict: Verdict) -> str:
+        label = VerdictKind(verdict.verdict).label
+        lines = [f"Kết luận: {label} ({verdict.verdict})"]
+        if not verdict.signatures:
+            lines.append("Tệp không có chữ ký số nào.")
+        for number, signature in enumerate(verdict.signatures, start=1):
+            lines += [
+                f"Chữ ký {number}: trường “{signature.field}”",
+                f"  Người ký: {signature.signer or '(không rõ)'}",
+                f"  Thời điểm ký: {signature.signed_at or '(không rõ)'}",
+                f"  Nguyên vẹn: {YES_NO[signature.intact]}"
+                f" | Tin cậy: {YES_NO[signature.trusted]}"
+                f" | Bao phủ toàn bộ tệp: {YES_NO[signature.covers_whole_file]}"
+                f" | Sửa đổi sau khi ký: {YES_NO[signature.modified_after_signing]}",
+                f"  Nhận xét: {signature.reason}",
+            ]
+        return "\n".join(lines)
