@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "backoffice.procedures",
     "backoffice.signatures",
     "backoffice.dossiers",
+    "backoffice.scanning",
+    "backoffice.documents",
     "backoffice.demo",
     "portal",
     "wagtail.contrib.forms",

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ScanningConfig(AppConfig):
+    """Counter scans: QR sheets, the scan pipeline, the review queue."""
+
+    name = "backoffice.scanning"
+    label = "scanning"
+    verbose_name = _("Số hóa hồ sơ")
