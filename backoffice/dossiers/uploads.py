@@ -61,7 +61,14 @@ def _mb(size: int) -> str:
 def sanitize_filename(name: str) -> str:
     """A safe, NFC file name: no directories, control characters or reserved names."""
     name = unicodedata.normalize("NFC", name or "")
-    name = re.split(r"[\\/]", name)[-1]
+    # A name that carries a directory is an attempt to write elsewhere (browsers
+    # send the bare name): refuse it rather than guess what was meant.
+    if re.search(r"[\\/]", name) or name.strip() in {".", ".."}:
+        raise UploadRejected(
+            "bad_name",
+            "Tên tệp chứa đường dẫn thư mục, không được nhận. "
+            "Hãy đổi tên tệp và tải lên lại.",
+        )
     name = "".join(
         ch for ch in name if unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co"}
     )
@@ -114,7 +121,9 @@ def _sniff_zip(content: bytes) -> str | None:
 
 
 def _describe(kind: str | None) -> str:
-    return {None: "không xác định", "zip": "tệp nén ZIP"}.get(kind, kind.upper())
+    if kind is None:
+        return "không xác định"
+    return "tệp nén ZIP" if kind == "zip" else kind.upper()
 
 
 def _check_zip_bomb(content: bytes) -> None:
