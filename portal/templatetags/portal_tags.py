@@ -17,3 +17,16 @@ def procedure_index_url(context: dict) -> str:
 @register.simple_tag
 def office_hours() -> str:
     return ", ".join(settings.OFFICE_HOURS)
+
+
+@register.filter
+def verdict_label(value: str) -> str:
+    """The Vietnamese label of a stored signature verdict ("valid" → "Hợp lệ")."""
+    from backoffice.signatures.constants import VerdictKind
+
+    if not value:
+        return "—"
+    try:
+        return str(VerdictKind(value).label)
+    except ValueError:
+        return value
