@@ -8,4 +8,5 @@ urlpatterns = [
     path("account/", include("backoffice.accounts.urls")),
     path("security/backup-codes/", backup_codes_view, name="backup-codes"),
     path("ho-so/", include("backoffice.dossiers.urls")),
+    path("tiep-nhan/", include("backoffice.scanning.urls")),
 ]

@@ -9,3 +9,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 app = Celery("motcua")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def _beat_schedule(sender: Celery, **kwargs: object) -> None:
+    # Read here, once Django's settings are loaded: the scanner hot folder is polled
+    # only when SCAN_HOT_FOLDER is set.
+    from django.conf import settings
+
+    if settings.SCAN_HOT_FOLDER:
+        sender.add_periodic_task(
+            settings.SCAN_HOT_FOLDER_INTERVAL,
+            sender.signature("backoffice.scanning.tasks.consume_scan_hot_folder"),
+            name="scan-hot-folder",
+        )

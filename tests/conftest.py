@@ -25,6 +25,22 @@ def _private_media(settings, tmp_path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _private_search_index(settings, tmp_path):
+    """Every test indexes into its own embedded index, never into var/search."""
+    import search
+
+    settings.SEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "search.backends.embedded.EmbeddedBackend",
+            "OPTIONS": {"PATH": tmp_path / "search", "PREFIX": "test-"},
+        }
+    }
+    search.reset()
+    yield
+    search.reset()
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Throttle counters live in the cache: no test inherits another's."""
     from django.core.cache import cache

@@ -22,6 +22,7 @@ from backoffice.signatures.services import demo_pki_install
 
 from .agencies import AGENCIES, AGENCY_ADDRESSES, PROVINCE, SUCCESSOR
 from .dossiers import CITIZEN_EMAIL, CITIZEN_PASSWORD, demo_dossiers_load
+from .publications import demo_publications_load
 
 PROCEDURES_FILE = (
     Path(__file__).resolve().parent.parent
@@ -113,6 +114,7 @@ def demo_load() -> dict[str, Any]:
     staff = demo_staff_load(agencies)
     officer = User.objects.get(username="tiepnhan")
     dossiers = demo_dossiers_load(officer=officer)
+    publications = demo_publications_load()
     return {
         "agencies": len(agencies),
         "procedures": {
@@ -127,4 +129,5 @@ def demo_load() -> dict[str, Any]:
             "password": CITIZEN_PASSWORD if settings.DEMO_MODE else None,
         },
         "dossiers": dossiers,
+        "publications": publications,
     }

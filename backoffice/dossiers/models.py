@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import Agency
 from backoffice.core.validators import validate_citizen_id
+from backoffice.procedures.constants import CopyForm
 from backoffice.procedures.models import Procedure, ProcedureComponent
 
 from .constants import TRANSITIONS, Channel, DossierStatus, ResultDelivery
@@ -170,7 +171,12 @@ def original_upload_to(instance: "DossierFile", filename: str) -> str:
 
 
 class DossierFile(models.Model):
-    """A file of a dossier: the immutable original with its SHA-256."""
+    """A file of a dossier: the immutable original with its SHA-256.
+
+    A file made from a counter scan (`source` scan or review) is derived: its
+    immutable original is the scan batch's file, so re-running the batch may replace
+    it; `scan_pages` says which pages of that scan it holds.
+    """
 
     class Kind(models.TextChoices):
         SUBMITTED = "submitted", _("Nộp kèm hồ sơ")
@@ -178,6 +184,11 @@ class DossierFile(models.Model):
         RESULT = "result", _("Kết quả giải quyết")
         RECEIPT = "receipt", _("Giấy tiếp nhận và hẹn trả kết quả")
         FORM = "form", _("Biểu mẫu")
+
+    class Source(models.TextChoices):
+        UPLOAD = "upload", _("Tải lên")
+        SCAN = "scan", _("Số hóa tại quầy (tự động)")
+        REVIEW = "review", _("Số hóa tại quầy (cán bộ gán trang)")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="files")
     component = models.ForeignKey(
@@ -205,6 +216,20 @@ class DossierFile(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    source = models.CharField(
+        max_length=10, choices=Source.choices, default=Source.UPLOAD
+    )
+    scan_batch = models.ForeignKey(
+        "scanning.ScanBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dossier_files",
+    )
+    # 0-based page indexes in the scan batch's original file.
+    scan_pages = models.JSONField(default=list, blank=True)
+    ocr_text = models.TextField(blank=True)
+    ocr_confidence = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]
@@ -222,6 +247,10 @@ class DossierFile(models.Model):
         if self.pk is not None and not kwargs.get("update_fields"):
             raise PermissionError("A dossier's original files are immutable.")
         super().save(*args, **kwargs)
+
+    @property
+    def is_scan(self) -> bool:
+        return self.source != self.Source.UPLOAD
 
 
 def draft_upload_to(instance: "DraftFile", filename: str) -> str:
@@ -286,3 +315,57 @@ class DossierSupplementRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}: {self.reason[:40]}"
+
+
+class ReceivedComponent(models.Model):
+    """Thành phần hồ sơ nhận tại quầy: what paper was handed in, and where it is kept.
+
+    Paper that is not digitised stays in a labelled box on a shelf (Art. 10.3.a);
+    the location fields say where.
+    """
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="received_components"
+    )
+    component = models.ForeignKey(
+        ProcedureComponent,
+        verbose_name=_("thành phần hồ sơ"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    copy_form = models.CharField(_("loại bản"), max_length=20, choices=CopyForm.choices)
+    count = models.PositiveSmallIntegerField(_("số lượng"), default=1)
+    kept_on_paper = models.BooleanField(_("lưu bản giấy, không số hóa"), default=False)
+    location_box = models.CharField(_("hộp"), max_length=60, blank=True)
+    location_shelf = models.CharField(_("kệ, giá"), max_length=60, blank=True)
+    location_note = models.CharField(_("ghi chú vị trí"), max_length=200, blank=True)
+    located_at = models.DateTimeField(null=True, blank=True)
+    located_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["component__sort_order", "component_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier", "component"], name="unique_received_component"
+            )
+        ]
+        verbose_name = _("thành phần đã nhận")
+        verbose_name_plural = _("thành phần đã nhận")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.component_id} × {self.count}"
+
+    @property
+    def location(self) -> str:
+        parts = [
+            f"Hộp {self.location_box}" if self.location_box else "",
+            f"Kệ {self.location_shelf}" if self.location_shelf else "",
+            self.location_note,
+        ]
+        return ", ".join(p for p in parts if p)

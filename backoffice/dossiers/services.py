@@ -297,6 +297,12 @@ def dossier_files_check(*, dossier_id: int) -> int:
 
 
 def _receipt_components(dossier: Dossier) -> list[tuple[str, str, int]]:
+    # At the counter the officer's checklist says what was handed in, and how.
+    received = list(dossier.received_components.select_related("component"))
+    if received:
+        return [
+            (r.component.name, r.get_copy_form_display(), r.count) for r in received
+        ]
     counts: dict[int, int] = {}
     for component_id in dossier.files.filter(
         kind=DossierFile.Kind.SUBMITTED

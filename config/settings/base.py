@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "backoffice.scanning",
     "backoffice.documents",
     "backoffice.demo",
+    "search",
     "portal",
     "wagtail.contrib.forms",
     "wagtail.contrib.routable_page",
@@ -181,6 +182,23 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
+# Search (search/): Elasticsearch when ELASTICSEARCH_URL is set, otherwise the
+# embedded engine (tantivy) in $VAR_DIR/search. SEARCH_INDEX_PREFIX namespaces the
+# indexes (several sites on one cluster).
+SEARCH_INDEX_PREFIX = env("SEARCH_INDEX_PREFIX", default="motcua-")
+SEARCH_BACKENDS = {
+    "default": (
+        {
+            "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
+            "OPTIONS": {"URL": ELASTICSEARCH_URL, "PREFIX": SEARCH_INDEX_PREFIX},
+        }
+        if ELASTICSEARCH_URL
+        else {
+            "BACKEND": "search.backends.embedded.EmbeddedBackend",
+            "OPTIONS": {"PATH": VAR_DIR / "search", "PREFIX": SEARCH_INDEX_PREFIX},
+        }
+    )
+}
 
 # Dossiers: code pattern (DOMAIN.md [?]) and upload limits.
 DOSSIER_CODE_PATTERN = env(
@@ -191,6 +209,9 @@ UPLOAD_MAX_DOSSIER_BYTES = env.int(
     "UPLOAD_MAX_DOSSIER_BYTES", default=100 * 1024 * 1024
 )
 UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=60_000_000)
+# Public status lookup (HTML form and API) per client IP; django-ratelimit syntax.
+# Configurable so a load test from one address can raise it (bench/load_portal.py).
+DOSSIER_LOOKUP_RATE = env("DOSSIER_LOOKUP_RATE", default="20/m")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -201,6 +222,20 @@ SIGNING_PKCS12_PATH = env(
 )
 SIGNING_PKCS12_PASSWORD = env("SIGNING_PKCS12_PASSWORD", default="")
 TRUST_ROOT_FILES = env.list("TRUST_ROOT_FILES", default=[])
+
+# Counter scanning: the folder network scanners write into (empty: off), how often
+# the worker looks at it, the pipeline's resolution and OCR, and the review bar.
+SCAN_HOT_FOLDER = env("SCAN_HOT_FOLDER", default="")
+SCAN_HOT_FOLDER_AGENCY = env("SCAN_HOT_FOLDER_AGENCY", default="")
+SCAN_HOT_FOLDER_INTERVAL = env.float("SCAN_HOT_FOLDER_INTERVAL", default=30.0)
+SCAN_HOT_FOLDER_SETTLE_SECONDS = env.float(
+    "SCAN_HOT_FOLDER_SETTLE_SECONDS", default=10.0
+)
+SCAN_DPI = env.int("SCAN_DPI", default=300)
+SCAN_OCR = env.bool("SCAN_OCR", default=True)
+SCAN_WORKERS = env.int("SCAN_WORKERS", default=2)
+SCAN_OCR_MIN_CONFIDENCE = env.float("SCAN_OCR_MIN_CONFIDENCE", default=70.0)
+SCAN_MAX_FILE_BYTES = env.int("SCAN_MAX_FILE_BYTES", default=200 * 1024 * 1024)
 
 # Working calendar (DOMAIN.md "Time"): office periods of a working day, local time.
 OFFICE_HOURS = env.list("OFFICE_HOURS", default=["07:00-11:30", "13:30-17:00"])

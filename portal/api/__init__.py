@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from .documents import router as documents_router
 from .dossiers import router as dossiers_router
 from .procedures import router as procedures_router
 
@@ -15,3 +16,4 @@ api = NinjaAPI(
 )
 api.add_router("/procedures", procedures_router)
 api.add_router("/dossiers", dossiers_router)
+api.add_router("/documents", documents_router)

@@ -1,5 +1,6 @@
 import datetime as dt
 
+from django.conf import settings
 from django.http import Http404, HttpRequest
 
 from django_ratelimit.core import is_ratelimited
@@ -10,8 +11,6 @@ from backoffice.dossiers.constants import DossierStatus
 from backoffice.dossiers.selectors import dossier_history, dossier_public_lookup
 
 router = Router(tags=["dossiers"])
-
-LOOKUP_RATE = "20/m"
 
 
 class StatusOut(Schema):
@@ -39,9 +38,13 @@ def _status(value: int) -> StatusOut:
 
 
 def lookup_throttled(request: HttpRequest) -> bool:
-    """Shared by the HTML lookup and this API: per client IP, per minute."""
+    """Shared by the HTML lookup and this API: per client IP (DOSSIER_LOOKUP_RATE)."""
     return is_ratelimited(
-        request, group="dossier-lookup", key="ip", rate=LOOKUP_RATE, increment=True
+        request,
+        group="dossier-lookup",
+        key="ip",
+        rate=settings.DOSSIER_LOOKUP_RATE,
+        increment=True,
     )
 
 

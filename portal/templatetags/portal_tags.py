@@ -14,6 +14,15 @@ def procedure_index_url(context: dict) -> str:
     return page.get_url(request=request) if page else "/"
 
 
+@register.simple_tag(takes_context=True)
+def document_library_url(context: dict) -> str:
+    from portal.models import DocumentIndexPage
+
+    page = DocumentIndexPage.objects.live().first()
+    request: HttpRequest | None = context.get("request")
+    return page.get_url(request=request) if page else "/"
+
+
 @register.simple_tag
 def office_hours() -> str:
     return ", ".join(settings.OFFICE_HOURS)

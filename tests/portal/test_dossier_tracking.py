@@ -163,3 +163,13 @@ def test_lookup_is_throttled(client, alice_dossier) -> None:
         ).status_code
         == 429
     )
+
+
+def test_lookup_rate_is_a_setting(client, alice_dossier, settings) -> None:
+    _, dossier = alice_dossier
+    settings.DOSSIER_LOOKUP_RATE = "3/m"
+    url = f"/api/v1/dossiers/{dossier.code}/status"
+    statuses = [
+        client.get(url, {"secret": dossier.lookup_secret}).status_code for _ in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]

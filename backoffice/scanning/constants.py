@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("Đang chờ xử lý")
+    RUNNING = "running", _("Đang xử lý")
+    DONE = "done", _("Hoàn tất")
+    FAILED = "failed", _("Lỗi")
+
+
+class BatchSource(models.TextChoices):
+    UPLOAD = "upload", _("Tải lên tại quầy")
+    HOT_FOLDER = "hot_folder", _("Thư mục máy quét")
+
+
+class ReviewReason(models.TextChoices):
+    BEFORE_COVER = "before_cover", _("Trang trước tờ bìa đầu tiên")
+    UNREADABLE_SHEET = "unreadable_sheet", _("Tờ mã QR không đọc được")
+    LOW_CONFIDENCE = "low_confidence", _("Nhận dạng chữ (OCR) độ tin cậy thấp")
+    UNMATCHED = "unmatched", _("Không khớp hồ sơ")
+
+
+class ReviewState(models.TextChoices):
+    NONE = "", _("Không cần xem lại")
+    PENDING = "pending", _("Chờ xem lại")
+    ASSIGNED = "assigned", _("Đã gán vào hồ sơ")
+    DISCARDED = "discarded", _("Đã loại bỏ")

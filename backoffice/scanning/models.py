@@ -1,0 +1,155 @@
+"""Scan batches (lô quét) and their pages, from the counter or the scanner folder."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from backoffice.core.models import Agency
+from backoffice.dossiers.models import Dossier
+from backoffice.procedures.models import ProcedureComponent
+
+from .constants import BatchSource, BatchStatus, ReviewReason, ReviewState
+
+
+def scan_original_upload_to(instance: "ScanBatch", filename: str) -> str:
+    return f"scans/originals/{instance.sha256[:2]}/{instance.sha256[:16]}-{filename}"
+
+
+def scan_derived_upload_to(instance: "ScanPage", filename: str) -> str:
+    return f"scans/derived/{instance.batch_id}/{filename}"
+
+
+class ScanBatch(models.Model):
+    """One scanned file: the immutable original with its SHA-256, and its progress.
+
+    Everything the pipeline makes from it (page thumbnails, the dossier files) is
+    derived and rebuilt when the batch is run again.
+    """
+
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scan_batches",
+    )
+    # The dossier page it was uploaded from, if any; pages may still belong to others.
+    dossier = models.ForeignKey(
+        Dossier,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scan_batches",
+    )
+    source = models.CharField(_("nguồn"), max_length=12, choices=BatchSource.choices)
+    original = models.FileField(upload_to=scan_original_upload_to, max_length=300)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    media_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    status = models.CharField(
+        _("tình trạng"),
+        max_length=10,
+        choices=BatchStatus.choices,
+        default=BatchStatus.QUEUED,
+    )
+    pages_total = models.PositiveIntegerField(default=0)
+    pages_done = models.PositiveIntegerField(default=0)
+    error = models.TextField(_("lỗi"), blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    runs = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("lô quét")
+        verbose_name_plural = _("lô quét")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.original_name}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == BatchStatus.DONE:
+            return 100
+        if not self.pages_total:
+            return 0
+        return min(100, round(100 * self.pages_done / self.pages_total))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (BatchStatus.DONE, BatchStatus.FAILED)
+
+
+class ScanPage(models.Model):
+    """One page of a batch as the pipeline saw it, and the review decision on it."""
+
+    batch = models.ForeignKey(ScanBatch, on_delete=models.CASCADE, related_name="pages")
+    index = models.PositiveIntegerField()  # 0-based position in the original
+    thumbnail = models.FileField(
+        upload_to=scan_derived_upload_to, max_length=300, blank=True
+    )
+    rotation = models.SmallIntegerField(default=0)
+    skew = models.FloatField(default=0)
+    is_blank = models.BooleanField(default=False)
+    is_sheet = models.BooleanField(default=False)  # a cover or separator sheet
+    qr_payload = models.CharField(max_length=500, blank=True)
+    dossier = models.ForeignKey(
+        Dossier, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    component = models.ForeignKey(
+        ProcedureComponent,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Kept only for pages waiting for review: the upright page with its text layer,
+    # so a page assigned by hand is as searchable as the ones the pipeline placed.
+    page_pdf = models.FileField(
+        upload_to=scan_derived_upload_to, max_length=300, blank=True
+    )
+    ocr_text = models.TextField(blank=True)
+    ocr_confidence = models.FloatField(null=True, blank=True)
+    review_reason = models.CharField(
+        max_length=20, choices=ReviewReason.choices, blank=True
+    )
+    review_state = models.CharField(
+        max_length=10, choices=ReviewState.choices, blank=True, default=ReviewState.NONE
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["batch_id", "index"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "index"], name="unique_scan_page_index"
+            )
+        ]
+        indexes = [models.Index(fields=["review_state", "batch"])]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}/{self.index + 1}"
+
+    @property
+    def number(self) -> int:
+        """1-based page number, as staff count pages."""
+        return self.index + 1

@@ -1,0 +1,73 @@
+"""The contract every pipeline step keeps (after paperless-ngx's consumer plugins).
+
+A step looks at one page: `can_run` says whether it applies, `run` does the work
+and records what it did on the page context, `cleanup` drops what it no longer
+needs. Steps never talk to each other except through the context.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from backoffice.scanning.sheets import SheetPayload
+
+from .imaging import ANALYSIS_DPI, reduced
+from .sources import PageRef
+
+
+@dataclass
+class PageContext:
+    index: int
+    ref: PageRef
+    dpi: int
+    ocr: bool
+    outdir: Path  # per-batch folder for this run's page files
+    image: np.ndarray | None = None  # grayscale, modified in place by the steps
+    rotation: int = 0
+    skew: float = 0.0
+    blank: bool = False
+    sheet: SheetPayload | None = None
+    sheet_unreadable: bool = False
+    qr_rotation: int | None = None  # clockwise correction read from a QR sheet
+    ocr_text: str = ""
+    ocr_confidence: float | None = None
+    image_path: Path | None = None
+    pdf_path: Path | None = None
+    thumbnail_path: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds per step
+    cpu_timings: dict[str, float] = field(default_factory=dict)  # this thread's CPU
+    placement: tuple | None = None  # (DossierPlan, ComponentPlan) after the split
+    line_angle: float | None = None  # tilt of the text lines once upright (degrees)
+    _reduced: dict = field(default_factory=dict, repr=False)
+
+    def drop_images(self) -> None:
+        self.image = None
+        self._reduced = {}
+
+    def reduced(self, target: int = ANALYSIS_DPI) -> np.ndarray:
+        """A reduced copy of the current image, made once per image and size."""
+        key = (id(self.image), target)
+        if key not in self._reduced:
+            self._reduced = {
+                k: v for k, v in self._reduced.items() if k[0] == id(self.image)
+            }
+            # Keep the image itself alive with its copies, so its id is not reused.
+            self._reduced[key] = (reduced(self.image, self.dpi, target), self.image)
+        return self._reduced[key][0]
+
+    def path(self, suffix: str) -> Path:
+        return self.outdir / f"page-{self.index:04d}{suffix}"
+
+
+class Step:
+    name = "step"
+
+    def can_run(self, page: PageContext) -> bool:
+        return True
+
+    def run(self, page: PageContext) -> None:
+        raise NotImplementedError
+
+    def cleanup(self, page: PageContext) -> None:
+        """Free what the step held; runs after every step, even after a failure."""

@@ -1,0 +1,271 @@
+"""Input files: recognise them, count their pages, render one page at a time.
+
+Pages are rendered one by one (pdf2image's first_page/last_page, one TIFF frame)
+so a 300-page batch never sits in memory whole.
+"""
+
+import hashlib
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from pdf2image import convert_from_path
+from pdf2image.exceptions import (
+    PDFInfoNotInstalledError,
+    PDFPageCountError,
+    PDFSyntaxError,
+)
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from .errors import ScanInputError
+
+MAX_PAGES = 2000
+MAX_IMAGE_PIXELS = 120_000_000  # A3 at 600 dpi is ~70 MP; bigger is not a scan
+
+MAGIC = [
+    (b"%PDF-", "pdf"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+]
+
+
+def sniff_scan_file(path: Path) -> str:
+    """ "pdf", "tiff", "jpeg" or "png" by the file's first bytes, never its name."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+    except OSError as exc:
+        raise ScanInputError(f"Không đọc được tệp {path.name}.") from exc
+    if not head:
+        raise ScanInputError(f"Tệp {path.name} rỗng (0 byte).")
+    for magic, kind in MAGIC:
+        # Some scanners write a few bytes of junk before %PDF; readers accept it.
+        if head.startswith(magic) or (kind == "pdf" and magic in head):
+            return kind
+    raise ScanInputError(
+        f"Tệp {path.name} không phải định dạng được hỗ trợ (PDF, TIFF, JPEG, PNG)."
+    )
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class PageRef:
+    """One page of one source file."""
+
+    path: Path
+    kind: str
+    number: int  # 0-based within the file
+
+
+def _pdf_page_count(path: Path) -> int:
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise ScanInputError(f"Không đọc được tệp {path.name}.") from exc
+    with handle:
+        return _pdf_page_count_of(path, handle)
+
+
+def _pdf_page_count_of(path: Path, handle) -> int:
+    try:
+        # A file object, not a path: pypdf then reads what it needs instead of
+        # copying the whole file (200 MB for 300 pages) into memory.
+        reader = PdfReader(handle, strict=False)
+        if reader.is_encrypted:
+            # Owner-password-only PDFs open with an empty user password; poppler
+            # renders them too. A real user password we cannot know.
+            try:
+                if not reader.decrypt(""):
+                    raise ScanInputError(
+                        f"Tệp PDF {path.name} bị mã hóa, không thể xử lý."
+                    )
+            except ScanInputError:
+                raise
+            except Exception as exc:
+                raise ScanInputError(
+                    f"Tệp PDF {path.name} bị mã hóa, không thể xử lý."
+                ) from exc
+        count = len(reader.pages)
+    except ScanInputError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise ScanInputError(f"Tệp PDF {path.name} bị hỏng, không đọc được.") from exc
+    except Exception as exc:  # pypdf raises a zoo of errors on garbage
+        raise ScanInputError(f"Tệp PDF {path.name} bị hỏng, không đọc được.") from exc
+    return count
+
+
+def _image_frame_count(path: Path, kind: str) -> int:
+    try:
+        with Image.open(path) as image:
+            if image.width * image.height > MAX_IMAGE_PIXELS:
+                raise ScanInputError(f"Ảnh {path.name} quá lớn để là một trang quét.")
+            count = getattr(image, "n_frames", 1)
+            # Decode the first frame now so a broken file fails before any work.
+            image.load()
+    except ScanInputError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
+        label = "TIFF" if kind == "tiff" else kind.upper()
+        raise ScanInputError(f"Tệp {label} {path.name} không đọc được.") from exc
+    except Image.DecompressionBombError as exc:
+        raise ScanInputError(f"Ảnh {path.name} quá lớn để là một trang quét.") from exc
+    return count
+
+
+def list_pages(paths: list[Path]) -> list[PageRef]:
+    """Every page of every source, in order; raises ScanInputError on bad input."""
+    if not paths:
+        raise ScanInputError("Chưa chọn tệp quét nào.")
+    pages: list[PageRef] = []
+    for path in paths:
+        path = Path(path)
+        kind = sniff_scan_file(path)
+        if kind == "pdf":
+            count = _pdf_page_count(path)
+        else:
+            count = _image_frame_count(path, kind)
+        if count < 1:
+            raise ScanInputError(f"Tệp {path.name} không có trang nào.")
+        pages.extend(PageRef(path, kind, number) for number in range(count))
+        if len(pages) > MAX_PAGES:
+            raise ScanInputError(
+                f"Lô quét có hơn {MAX_PAGES} trang; hãy chia thành nhiều lô nhỏ hơn."
+            )
+    return pages
+
+
+_PLACEMENT = re.compile(
+    rb"^\s*q\s+([\d.]+)\s+0\s+0\s+([\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+cm\s+/(\S+)\s+Do\s+Q\s*$"
+)
+
+
+def _scanner_jpeg(ref: PageRef, dpi: int) -> np.ndarray | None:
+    """A page that is nothing but one JPEG covering the page, as scanners write
+    them, decoded straight from its bytes: several times faster than a full
+    render. Anything else (text, masks, rotation, CMYK…) returns None and goes
+    through pdf2image."""
+    try:
+        with ref.path.open("rb") as handle:
+            return _scanner_jpeg_of(PdfReader(handle, strict=False), ref, dpi)
+    except Exception:  # noqa: BLE001 — any surprise: the general renderer decides
+        return None
+
+
+def _scanner_jpeg_of(reader: PdfReader, ref: PageRef, dpi: int) -> np.ndarray | None:
+    try:
+        page = reader.pages[ref.number]
+        if int(page.get("/Rotate", 0) or 0) % 360:
+            return None
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else {}
+        if "/Font" in resources:
+            return None
+        xobjects = resources.get("/XObject")
+        xobjects = xobjects.get_object() if xobjects is not None else {}
+        if len(xobjects) != 1:
+            return None
+        name, image = next(iter(xobjects.items()))
+        image = image.get_object()
+        filters = image.get("/Filter")
+        if isinstance(filters, list):
+            filters = filters[0] if len(filters) == 1 else None
+        if (
+            image.get("/Subtype") != "/Image"
+            or filters != "/DCTDecode"
+            or image.get("/ColorSpace") not in ("/DeviceGray", "/DeviceRGB")
+            or image.get("/BitsPerComponent") != 8
+            or any(key in image for key in ("/SMask", "/Mask", "/ImageMask", "/Decode"))
+        ):
+            return None
+        match = _PLACEMENT.match(page.get_contents().get_data())
+        box = page.mediabox
+        if match is None or match.group(5) != name[1:].encode():
+            return None
+        width, height, x, y = (float(v) for v in match.groups()[:4])
+        if (
+            abs(width - float(box.width)) > 1
+            or abs(height - float(box.height)) > 1
+            or abs(x - float(box.left)) > 1
+            or abs(y - float(box.bottom)) > 1
+        ):
+            return None
+        data = np.frombuffer(image.get_data(), np.uint8)
+    except Exception:  # noqa: BLE001 — any surprise: the general renderer decides
+        return None
+    # Sized as poppler sizes a render, so both paths give the same pixels.
+    target = (math.ceil(width / 72 * dpi - 1e-3), math.ceil(height / 72 * dpi - 1e-3))
+    flags = cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION
+    decoded = cv2.imdecode(data, flags)
+    if decoded is None:
+        return None
+    if decoded.shape[1] != target[0] or decoded.shape[0] != target[1]:
+        shrinking = decoded.shape[1] > target[0]
+        decoded = cv2.resize(
+            decoded,
+            target,
+            interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC,
+        )
+    return decoded
+
+
+def render_page(ref: PageRef, dpi: int) -> np.ndarray:
+    """The page as an 8-bit grayscale array at `dpi`."""
+    if ref.kind == "pdf":
+        fast = _scanner_jpeg(ref, dpi)
+        if fast is not None:
+            return fast
+        try:
+            images = convert_from_path(
+                ref.path,
+                dpi=dpi,
+                first_page=ref.number + 1,
+                last_page=ref.number + 1,
+                grayscale=True,
+                thread_count=1,
+                userpw="",
+            )
+        except (PDFPageCountError, PDFSyntaxError, PDFInfoNotInstalledError) as exc:
+            raise ScanInputError(
+                f"Không dựng được trang {ref.number + 1} của {ref.path.name}."
+            ) from exc
+        if not images:
+            raise ScanInputError(
+                f"Không dựng được trang {ref.number + 1} của {ref.path.name}."
+            )
+        image = images[0]
+        return np.asarray(image.convert("L"))
+    try:
+        with Image.open(ref.path) as image:
+            image.seek(ref.number)
+            source_dpi = image.info.get("dpi", (dpi, dpi))[0] or dpi
+            gray = image.convert("L")
+    except (OSError, ValueError, EOFError, SyntaxError) as exc:
+        label = "TIFF" if ref.kind == "tiff" else ref.kind.upper()
+        raise ScanInputError(
+            f"Trang {ref.number + 1} của tệp {label} {ref.path.name} không đọc được."
+        ) from exc
+    source_dpi = float(source_dpi)
+    if abs(source_dpi - dpi) > 1 and 50 <= source_dpi <= 1200:
+        # Bring every page to the batch resolution so thresholds and the PDF agree.
+        scale = dpi / source_dpi
+        size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
+        gray = gray.resize(
+            size, Image.Resampling.LANCZOS if scale > 1 else Image.Resampling.BOX
+        )
+    return np.asarray(gray)
