@@ -22,14 +22,9 @@ from pypdf.errors import PyPdfError
 
 from backoffice.signatures.verification import (
     READ_ERRORS,
-    SignatureReport,
     TrustStore,
     UnreadablePdf,
-    Verdict,
-    _check,
-    _open,
-    _overall,
-    _unreadable_report,
+    pdf_verify,
     trust_store,
 )
 
@@ -156,30 +151,6 @@ def outside_event_loop(call: Callable[[], T]) -> T:
         asyncio.events._set_running_loop(loop)
 
 
-def _verify(pdf_bytes: bytes, store: TrustStore) -> Verdict:
-    """`backoffice.signatures.verification.pdf_verify` with the trust store read
-    beforehand, so that the pyHanko part needs no database (see above)."""
-    reader = _open(pdf_bytes)
-    try:
-        fields = list(enumerate_sig_fields(reader, filled_status=True))
-    except READ_ERRORS as exc:
-        raise UnreadablePdf(f"Không đọc được cấu trúc tệp PDF: {exc}") from exc
-    signature_fields = {name for name, _value, _field in fields}
-    checked: list[tuple[int, SignatureReport]] = []
-    for name, sig_value, field_ref in fields:
-        try:
-            if sig_value.get_object().get("/Type") == "/DocTimeStamp":
-                continue  # a document timestamp is validation data, not a signer
-            embedded = EmbeddedPdfSignature(reader, field_ref, name)
-            report = _check(embedded, store, signature_fields)
-            order = embedded.signed_revision
-        except READ_ERRORS:
-            report, order = _unreadable_report(name, sig_value), len(checked) + 10**6
-        checked.append((order, report))
-    reports = [report for _order, report in sorted(checked, key=lambda item: item[0])]
-    return Verdict(verdict=_overall(reports), signatures=reports)
-
-
 def pdf_facts(pdf_bytes: bytes) -> PdfFacts:
     """Read one PDF: pages, text layer and signature verdict with details.
 
@@ -187,7 +158,7 @@ def pdf_facts(pdf_bytes: bytes) -> PdfFacts:
     """
     pages, text = pdf_text_layer(pdf_bytes)
     store = trust_store()
-    verdict = outside_event_loop(lambda: _verify(pdf_bytes, store))
+    verdict = outside_event_loop(lambda: pdf_verify(pdf_bytes=pdf_bytes, store=store))
     chains = _issuer_chains(pdf_bytes, store) if verdict.signatures else {}
     signatures = [
         {**report.as_dict(), "issuer_chain": chains.get(report.field, [])}

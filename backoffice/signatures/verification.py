@@ -304,14 +304,20 @@ def _overall(reports: list[SignatureReport]) -> str:
 
 
 def pdf_verify(
-    *, pdf_bytes: bytes, extra_trust_roots: list[bytes] | None = None
+    *,
+    pdf_bytes: bytes,
+    extra_trust_roots: list[bytes] | None = None,
+    store: TrustStore | None = None,
 ) -> Verdict:
     """Verdict on every signature of the PDF, in the order they were applied.
 
+    `store` is a trust store read beforehand (callers that run pyHanko outside the
+    request's event loop read it first, so that part needs no database).
     Raises UnreadablePdf when the bytes are not a readable, unencrypted PDF and
     ValueError when an `extra_trust_roots` entry is not a certificate.
     """
-    store = trust_store(extra_trust_roots=extra_trust_roots or ())
+    if store is None:
+        store = trust_store(extra_trust_roots=extra_trust_roots or ())
     reader = _open(pdf_bytes)
     try:
         fields = list(enumerate_sig_fields(reader, filled_status=True))

@@ -135,3 +135,11 @@ def test_pagination_keeps_the_query(client, small_library, monkeypatch):
     link = re.search(r'<a class="button secondary" href="(\?[^"]+)">Sau', html)
     second = client.get("/van-ban/" + link.group(1).replace("&amp;", "&"))
     assert symbols(second.content.decode()) == ["30/2020/NĐ-CP"]
+
+
+def test_home_page_lists_recent_documents_and_links_the_library(client, small_library):
+    html = client.get("/").content.decode()
+    newest = max(small_library.values(), key=lambda d: (d.issued_date, d.pk))
+    assert "Văn bản mới ban hành" in html
+    assert newest.number_symbol in html
+    assert 'href="/van-ban/"' in html
