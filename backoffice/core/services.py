@@ -133,7 +133,36 @@ def role_group(*, role: str) -> Group:
             )
         )
     group.permissions.set(perms)
+    _role_page_permissions(group=group, role=role)
     return group
+
+
+# Wagtail page permissions on the whole site (the public portal, its document
+# library included): clerks draft and submit for moderation, leaders approve and
+# publish. Wagtail's own moderation workflow does the rest.
+ROLE_PAGE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CLERK: ["add_page", "change_page"],
+    Role.LEADER: ["add_page", "change_page", "publish_page"],
+}
+
+
+def _role_page_permissions(*, group: Group, role: str) -> None:
+    from wagtail.models import GroupApprovalTask, GroupPagePermission, Page
+
+    codenames = ROLE_PAGE_PERMISSIONS.get(role, [])
+    root = Page.get_first_root_node()
+    if not codenames or root is None:
+        return
+    for permission in DjangoPermission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=codenames
+    ):
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=root, permission=permission
+        )
+    if "publish_page" in codenames:
+        # Leaders approve what clerks submit, in every approval step there is.
+        for task in GroupApprovalTask.objects.filter(active=True):
+            task.groups.add(group)
 
 
 @transaction.atomic

@@ -154,3 +154,39 @@ def test_editing_keeps_the_file_when_none_is_uploaded(
     document = OfficialDocument.objects.get()
     assert document.subject == "Trích yếu đã sửa"
     assert list(document.files.values_list("sha256", flat=True)) == [sha256]
+
+
+def test_a_clerk_submits_and_a_leader_of_the_agency_approves(
+    make_staff,
+    agency_tree,
+    verified_client,
+    library,
+    library_index,
+    django_capture_on_commit_callbacks,
+):
+    clerk = verified_client(
+        make_staff("vanthu", agency=agency_tree["province"], role=Role.CLERK)
+    )
+    leader = verified_client(
+        make_staff("lanhdao", agency=agency_tree["province"], role=Role.LEADER)
+    )
+    pdf = document_pdf(document_input())
+    # A clerk may not publish directly: the publish action is refused.
+    clerk.post(add_url(library), form(pdf, **{"action-publish": "1"}))
+    assert not OfficialDocumentPage.objects.filter(live=True).exists()
+    OfficialDocumentPage.objects.all().delete()
+    OfficialDocument.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = clerk.post(add_url(library), form(pdf, **{"action-submit": "1"}))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = OfficialDocumentPage.objects.get()
+    assert not page.live and page.workflow_in_progress
+    task_state = page.current_workflow_task_state
+    with django_capture_on_commit_callbacks(execute=True):
+        leader.post(
+            f"/admin/pages/workflow/action/{page.pk}/approve/{task_state.pk}/",
+            {"comment": "Đồng ý đăng tải."},
+        )
+    page.refresh_from_db()
+    assert page.live
+    assert search.count("documents") == 1
