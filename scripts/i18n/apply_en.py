@@ -26,6 +26,12 @@ def main() -> int:
     for entry in po:
         if entry.obsolete:
             continue
+        if "fuzzy" in entry.flags:
+            # makemessages' guess from a similar string is usually wrong: drop it,
+            # so the string is either in the tables or reported as untranslated.
+            entry.flags.remove("fuzzy")
+            entry.msgstr = ""
+            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
         if entry.msgid_plural:
             if entry.msgid in PLURALS:
                 one, many = PLURALS[entry.msgid]
@@ -36,8 +42,6 @@ def main() -> int:
             entry.msgstr = EN[entry.msgid]
         elif not entry.msgstr:
             missing.append(entry.msgid)
-        if "fuzzy" in entry.flags:
-            entry.flags.remove("fuzzy")
     po.save()
     for msgid in missing:
         print(f"untranslated: {msgid}")
