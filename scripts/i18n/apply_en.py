@@ -31,7 +31,7 @@ def main() -> int:
             # so the string is either in the tables or reported as untranslated.
             entry.flags.remove("fuzzy")
             entry.msgstr = ""
-            entry.msgstr_plural = {k: "" for k in entry.msgstr_plural}
+            entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
         if entry.msgid_plural:
             if entry.msgid in PLURALS:
                 one, many = PLURALS[entry.msgid]
