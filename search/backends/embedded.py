@@ -112,7 +112,7 @@ class _Handle:
         self.schema = self._build_schema()
         self.generation: str | None = None
         self.index: tantivy.Index | None = None
-        self.meta_mtime: float = 0.0
+        self.meta_stamp: bytes = b""
         self.lock = threading.RLock()
 
     def _build_schema(self) -> tantivy.Schema:
@@ -215,13 +215,15 @@ class _Handle:
             if generation != self.generation or self.index is None:
                 self.index = self._open(self.root / generation, create=False)
                 self.generation = generation
-                self.meta_mtime = 0.0
+                self.meta_stamp = b""
             meta = self.root / generation / "meta.json"
+            # Compare the commit metadata itself, not its mtime: two commits within
+            # one clock tick leave the same mtime, and the reader would stay stale.
             with contextlib.suppress(FileNotFoundError):
-                mtime = meta.stat().st_mtime_ns
-                if mtime != self.meta_mtime:
+                stamp = meta.read_bytes()
+                if stamp != self.meta_stamp:
                     self.index.reload()
-                    self.meta_mtime = mtime
+                    self.meta_stamp = stamp
             return generation, self.index
 
 

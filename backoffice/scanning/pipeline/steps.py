@@ -159,8 +159,54 @@ class ReadSheet(Step):
                     ) % 360
                     return
         # Some other QR code (a citizen ID card carries one) is just content; a
-        # symbol we could not decode may be one of our sheets: flag it.
-        page.sheet_unreadable = seen_error
+        # symbol we could not decode may be one of our sheets: flag it. When a
+        # fold or a stain hides a finder pattern zxing sees nothing at all, so
+        # large finder patterns of their own also count as a sheet we lost.
+        page.sheet_unreadable = seen_error or self._finder_patterns(page) >= 2
+
+    @staticmethod
+    def _finder_patterns(page: PageContext) -> int:
+        """Finder-pattern-like marks (a square ring around a square, 1:1:3:1:1) of
+        the size printed on our sheets: 7–22 mm across. A citizen ID's small QR
+        code is far below that, and text has no nested squares of that size."""
+        small = page.reduced()
+        px_per_mm = page.dpi * small.shape[1] / page.image.shape[1] / 25.4
+        binary = (small < 128).astype(np.uint8)
+        contours, hierarchy = cv2.findContours(
+            binary, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE
+        )
+        if hierarchy is None:
+            return 0
+        tree = hierarchy[0]
+        lo, hi = (7 * px_per_mm) ** 2, (22 * px_per_mm) ** 2
+        sizes = []
+        for i, contour in enumerate(contours):
+            area = cv2.contourArea(contour)
+            if not lo <= area <= hi or not _squareish(contour, area):
+                continue
+            hole = tree[i][2]
+            if hole < 0:
+                continue
+            core = tree[hole][2]
+            if core < 0:
+                continue
+            hole_ratio = cv2.contourArea(contours[hole]) / area  # (5/7)² ≈ 0.51
+            core_ratio = cv2.contourArea(contours[core]) / area  # (3/7)² ≈ 0.18
+            if 0.3 <= hole_ratio <= 0.75 and 0.08 <= core_ratio <= 0.35:
+                sizes.append(area)
+        if len(sizes) < 2:
+            return len(sizes)
+        # Finder patterns of one code have one size.
+        sizes.sort()
+        return max(
+            sum(1 for other in sizes if 0.6 * size <= other <= size / 0.6)
+            for size in sizes
+        )
+
+
+def _squareish(contour: np.ndarray, area: float) -> bool:
+    _x, _y, w, h = cv2.boundingRect(contour)
+    return 0.7 <= w / max(h, 1) <= 1.4 and area >= 0.6 * w * h
 
 
 class Orient(Step):

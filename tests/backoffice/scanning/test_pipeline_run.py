@@ -4,6 +4,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+import zxingcpp
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
@@ -310,3 +311,95 @@ def test_300_pages_at_300_dpi_stay_under_1_gb(tmp_path, batch):
     report = json.loads(done.stdout)
     assert report["pages"] == 300
     assert report["peak_rss_mb"] < 1024
+
+
+def _sheet_images(dpi: int, components: list[tuple[int, str]]):
+    import numpy as np
+    from pdf2image import convert_from_bytes
+
+    from backoffice.scanning.sheets import sheets_pdf
+
+    pdf = sheets_pdf(
+        dossier_code="000.00.31.H53-20261125-0000009",
+        procedure_code="1.000656",
+        procedure_name="Đăng ký khai sinh",
+        applicant_name="Lê Hoàng Phúc",
+        agency_name="UBND phường 6",
+        components=components,
+    )
+    return [np.asarray(p.convert("L")) for p in convert_from_bytes(pdf, dpi=dpi)]
+
+
+def _context_of(image, dpi, tmp_path):
+    from backoffice.scanning.pipeline.base import PageContext
+    from backoffice.scanning.pipeline.sources import PageRef
+
+    page = PageContext(
+        index=0,
+        ref=PageRef(Path("x.pdf"), "pdf", 0),
+        dpi=dpi,
+        ocr=False,
+        outdir=tmp_path,
+    )
+    page.image = image
+    return page
+
+
+def test_a_sheet_whose_qr_code_is_half_hidden_sends_what_follows_to_review(tmp_path):
+    import random
+
+    from backoffice.scanning.pipeline.steps import ReadSheet
+    from backoffice.scanning.synthetic import scan
+
+    dpi = 200
+    sheets = _sheet_images(dpi, [(1, "Tờ khai"), (2, "Giấy chứng sinh bản chính")])
+    torn = sheets[2].copy()
+    found = zxingcpp.read_barcodes(torn, formats=zxingcpp.BarcodeFormat.QRCode)[0]
+    corners = found.position
+    left, right = corners.top_left.x, corners.top_right.x
+    top, bottom = corners.top_left.y, corners.bottom_left.y
+    # A fold over the lower half of the QR code, bottom-left finder pattern
+    # included; the two top finder patterns remain.
+    torn[(top + bottom) // 2 : bottom + 5, left - 5 : right + 5] = 255
+    page = _context_of(torn, dpi, tmp_path)
+    assert ReadSheet._finder_patterns(page) == 2
+    assert ReadSheet._finder_patterns(_context_of(sheets[1], dpi, tmp_path)) == 3
+    text, _ = text_page(random.Random(9), dpi)
+    assert ReadSheet._finder_patterns(_context_of(text, dpi, tmp_path)) == 0
+    rng = random.Random(2)
+    pages = [sheets[0], sheets[1], text_page(rng, dpi)[0], torn, text_page(rng, dpi)[0]]
+    scanned = [scan(p, rng, ScanStyle.clean(), dpi)[0] for p in pages]
+    path = write_pages(scanned, tmp_path / "torn.pdf", dpi)
+    result = scan_run(sources=[path], workdir=tmp_path / "w", dpi=dpi, ocr=False)
+    assert result.pages[3].sheet is None and result.pages[3].sheet_unreadable
+    assert result.unmatched_pages == [3, 4]
+    assert [c.pages for c in result.dossiers[0].components] == [[2]]
+
+
+def test_a_foreign_qr_code_on_a_document_is_just_content(tmp_path):
+    import io
+    import random
+
+    import numpy as np
+    import segno
+    from PIL import Image
+
+    dpi = 200
+    sheets = _sheet_images(dpi, [(1, "Bản sao căn cước")])
+    rng = random.Random(3)
+    page, _ = text_page(rng, dpi)
+    page = page.copy()
+    buffer = io.BytesIO()
+    # The QR code of a citizen ID card: about 20 mm, other content.
+    segno.make("079188001234|123456789|Nguyễn Văn An|01011988|Nam", error="m").save(
+        buffer, kind="png", scale=4, border=2
+    )
+    code = np.asarray(Image.open(io.BytesIO(buffer.getvalue())).convert("L"))
+    side = int(20 * dpi / 25.4)
+    code = np.asarray(Image.fromarray(code).resize((side, side), Image.NEAREST))
+    page[-side - 200 : -200, -side - 200 : -200] = code
+    path = write_pages([sheets[0], sheets[1], page], tmp_path / "id.pdf", dpi)
+    result = scan_run(sources=[path], workdir=tmp_path / "w", dpi=dpi, ocr=False)
+    assert result.pages[2].sheet is None and not result.pages[2].sheet_unreadable
+    assert [c.pages for c in result.dossiers[0].components] == [[2]]
+    assert result.unmatched_pages == []
