@@ -49,3 +49,33 @@ def dossiers_for_staff(
     if status is not None:
         qs = qs.filter(status=status)
     return qs
+
+
+def dossiers_search_for_staff(
+    *, user: AbstractBaseUser, text: str, limit: int = 100
+) -> list[Dossier]:
+    """Full-text search (code, applicant, ID number, procedure, OCR text of scans)
+    over the dossiers of the agencies the user may view, best match first.
+
+    The index query is filtered to those agencies and the hits are re-read through
+    the scoped queryset, so a stale index entry can never show a foreign dossier.
+    Raises search.SearchError for a query the engine refuses.
+    """
+    import search
+    from backoffice.core.selectors import agencies_visible_to
+
+    agency_ids = [
+        str(pk)
+        for pk in agencies_visible_to(
+            user=user, permission=Permission.VIEW_DOSSIERS
+        ).values_list("pk", flat=True)
+    ]
+    result = search.query(
+        "dossiers",
+        search.SearchQuery(
+            text=text, filters={"agency_ids": agency_ids}, page_size=limit
+        ),
+    )
+    ranked = [int(hit.id) for hit in result.hits if hit.id.isdigit()]
+    found = dossiers_for_staff(user=user).in_bulk(ranked)
+    return [found[pk] for pk in ranked if pk in found]

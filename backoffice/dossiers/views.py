@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from search import SearchError
+
 from .constants import DossierStatus
 from .handling import (
     dossier_accept,
@@ -16,7 +18,7 @@ from .handling import (
     dossier_return_result,
 )
 from .models import Dossier
-from .selectors import dossier_history, dossiers_for_staff
+from .selectors import dossier_history, dossiers_for_staff, dossiers_search_for_staff
 from .uploads import UploadRejected, check_upload
 
 
@@ -34,14 +36,26 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         if status.isdigit() and int(status) in DossierStatus.values
         else None
     )
-    dossiers = dossiers_for_staff(user=request.user, status=status_value)
+    text = request.GET.get("q", "").strip()
+    search_error = ""
+    if text:
+        try:
+            dossiers = dossiers_search_for_staff(user=request.user, text=text)
+        except SearchError as exc:
+            dossiers, search_error = [], str(exc)
+        if status_value is not None:
+            dossiers = [d for d in dossiers if d.status == status_value]
+    else:
+        dossiers = dossiers_for_staff(user=request.user, status=status_value)[:300]
     return render(
         request,
         "dossiers/staff_list.html",
         {
-            "dossiers": dossiers[:300],
+            "dossiers": dossiers,
             "statuses": DossierStatus.choices,
             "status": status_value,
+            "q": text,
+            "search_error": search_error,
         },
     )
 
