@@ -496,6 +496,44 @@ def _is_weak(confidence: float | None) -> bool:
     return confidence is not None and confidence < settings.SCAN_OCR_MIN_CONFIDENCE
 
 
+def _scan_file_store(
+    *,
+    dossier: Dossier,
+    component: ProcedureComponent,
+    batch: ScanBatch,
+    pages: list[int],
+    pdf: bytes,
+    name: str,
+    source: str,
+    uploaded_by: AbstractBaseUser | None,
+    stored: list[str],
+    ocr_text: str = "",
+    ocr_confidence: float | None = None,
+) -> DossierFile:
+    """Store a component PDF made from scanned pages as a file of the dossier;
+    the stored name goes into `stored` at once, so a failure can remove it."""
+    record = DossierFile(
+        dossier=dossier,
+        component=component,
+        kind=DossierFile.Kind.SUBMITTED,
+        source=source,
+        scan_batch=batch,
+        scan_pages=pages,
+        original_name=name,
+        media_type="application/pdf",
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        pages=len(pages),
+        ocr_text=ocr_text,
+        ocr_confidence=ocr_confidence,
+        uploaded_by=uploaded_by,
+    )
+    record.file.save(name, ContentFile(pdf), save=False)
+    stored.append(record.file.name)
+    record.save()
+    return record
+
+
 def _attach(*, batch_id: int, result: Any) -> None:
     stored: list[str] = []
     replaced: list[str] = []
@@ -571,25 +609,19 @@ def _attach_locked(
                 f"{dossier.code}-{dossier.procedure.code}-tp{part.position:02d}"
                 f"-lo{batch.pk}.pdf"
             )
-            record = DossierFile(
+            _scan_file_store(
                 dossier=dossier,
                 component=component,
-                kind=DossierFile.Kind.SUBMITTED,
+                batch=batch,
+                pages=keep,
+                pdf=pdf,
+                name=name,
                 source=DossierFile.Source.SCAN,
-                scan_batch=batch,
-                scan_pages=keep,
-                original_name=name,
-                media_type="application/pdf",
-                size=len(pdf),
-                sha256=hashlib.sha256(pdf).hexdigest(),
-                pages=len(keep),
+                uploaded_by=batch.created_by,
                 ocr_text=_nfc(text),
                 ocr_confidence=confidence,
-                uploaded_by=batch.created_by,
+                stored=stored,
             )
-            record.file.save(name, ContentFile(pdf), save=False)
-            stored.append(record.file.name)
-            record.save()
             files_made.append(
                 {"dossier": dossier.code, "component": part.position, "pages": keep}
             )
@@ -825,23 +857,17 @@ def scan_pages_assign(
                 f"{dossier.code}-{dossier.procedure.code}-tp{position:02d}"
                 f"-lo{locked.pk}-tr{first}-{last}.pdf"
             )
-            record = DossierFile(
+            record = _scan_file_store(
                 dossier=dossier,
                 component=component,
-                kind=DossierFile.Kind.SUBMITTED,
+                batch=locked,
+                pages=indexes,
+                pdf=pdf,
+                name=name,
                 source=DossierFile.Source.REVIEW,
-                scan_batch=locked,
-                scan_pages=indexes,
-                original_name=name,
-                media_type="application/pdf",
-                size=len(pdf),
-                sha256=hashlib.sha256(pdf).hexdigest(),
-                pages=len(indexes),
                 uploaded_by=actor,
+                stored=stored,
             )
-            record.file.save(name, ContentFile(pdf), save=False)
-            stored.append(record.file.name)
-            record.save()
             now = timezone.now()
             for page in pages:
                 page.review_state = ReviewState.ASSIGNED
