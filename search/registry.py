@@ -3,6 +3,7 @@ decorated with @register and discovered when the `search` app is ready."""
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Iterable
 from typing import Any, ClassVar, TypeVar
 
@@ -11,7 +12,7 @@ from search.types import Field, FieldKind
 _REGISTRY: dict[str, SearchIndex] = {}
 
 
-class SearchIndex:
+class SearchIndex(abc.ABC):
     """Contract for one index.
 
     `name` is unique (the backend adds its prefix); `fields` declares every field
@@ -25,14 +26,16 @@ class SearchIndex:
     name: ClassVar[str] = ""
     fields: ClassVar[list[Field]] = []
 
+    @abc.abstractmethod
     def get_queryset(self) -> Iterable[Any]:
-        raise NotImplementedError
+        """Every object that may belong in the index."""
 
     def document_id(self, obj: Any) -> str:
         return str(obj.pk)
 
+    @abc.abstractmethod
     def to_document(self, obj: Any) -> dict[str, Any]:
-        raise NotImplementedError
+        """The JSON-able field values of one object."""
 
     def should_index(self, obj: Any) -> bool:
         return True

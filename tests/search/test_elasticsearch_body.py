@@ -161,6 +161,12 @@ def test_stored_only_fields_are_not_searchable():
         name = "small"
         fields = [Field("title", FieldKind.TEXT), Field("url", FieldKind.STORED)]
 
+        def get_queryset(self) -> list:
+            return []
+
+        def to_document(self, obj) -> dict:
+            return {}
+
     request = build_search(Small(), SearchQuery(text="abc"), "x").to_dict()
     assert "url" not in str(request["query"])
 

@@ -5,6 +5,7 @@ and records what it did on the page context, `cleanup` drops what it no longer
 needs. Steps never talk to each other except through the context.
 """
 
+import abc
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,14 +61,16 @@ class PageContext:
         return self.outdir / f"page-{self.index:04d}{suffix}"
 
 
-class Step:
+class Step(abc.ABC):
     name = "step"
 
     def can_run(self, page: PageContext) -> bool:
         return True
 
+    @abc.abstractmethod
     def run(self, page: PageContext) -> None:
-        raise NotImplementedError
+        """Do the step's work on the page and record it on the context."""
 
     def cleanup(self, page: PageContext) -> None:
         """Free what the step held; runs after every step, even after a failure."""
+        return None  # most steps hold nothing beyond the page context
