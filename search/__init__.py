@@ -166,14 +166,36 @@ def remove_later(index_name: str, ids: Iterable[str]) -> None:
     _enqueue_on_commit(remove_objects_task, index_name, ids)
 
 
+def _pending_ids() -> dict[tuple[str, str], set[str]]:
+    """Ids waiting for the current transaction to commit, per (task, index): a
+    dossier saved with its files asks for itself once per save, and is indexed once.
+
+    Kept on the connection and started afresh when it holds no commit callbacks
+    (every earlier transaction has then committed or rolled back), so ids of a
+    rolled-back transaction never leak into the next one.
+    """
+    connection = transaction.get_connection()
+    if not connection.run_on_commit or not hasattr(connection, "_search_pending"):
+        connection._search_pending = {}
+    return connection._search_pending
+
+
 def _enqueue_on_commit(task: Any, index_name: str, ids: Iterable[str]) -> None:
     get_index(index_name)  # an unknown index is a programming error: fail now
-    id_list = sorted({str(i) for i in ids})
-    if not id_list:
+    id_set = {str(i) for i in ids}
+    if not id_set:
         return
+    pending = _pending_ids()
+    key = (task.name, index_name)
+    pending.setdefault(key, set()).update(id_set)
 
     def enqueue() -> None:
-        task.delay(index_name, id_list)
+        # The first callback to run takes every id gathered so far; the others
+        # find nothing left. (Ids of a rolled-back savepoint stay and are re-read
+        # with the rest, which the idempotent task tolerates.)
+        id_list = sorted(pending.pop(key, set()))
+        if id_list:
+            task.delay(index_name, id_list)
 
     transaction.on_commit(enqueue, robust=True)
 
