@@ -195,4 +195,8 @@ def _site_pages_rebuild() -> None:
             url_path="/",
             locale=locale,
         )
-    import_module("portal.migrations.0002_create_site_pages").create_pages(apps, None)
+    for migration, create in (
+        ("0002_create_site_pages", "create_pages"),
+        ("0004_create_document_library", "create_library"),
+    ):
+        getattr(import_module(f"portal.migrations.{migration}"), create)(apps, None)
