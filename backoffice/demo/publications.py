@@ -16,7 +16,6 @@ from typing import Any
 
 from backoffice.documents.constants import DocumentType, LegalStatus
 from backoffice.documents.models import OfficialDocument
-from backoffice.documents.pdf import outside_event_loop
 from backoffice.documents.services import (
     DocumentInput,
     PdfUpload,
@@ -25,6 +24,7 @@ from backoffice.documents.services import (
     document_save_and_publish,
 )
 from backoffice.signatures import pki
+from backoffice.signatures.event_loop import outside_event_loop
 from backoffice.signatures.signing import load_signer, pdf_sign
 
 from .documents import demo_pdf

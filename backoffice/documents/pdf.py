@@ -3,15 +3,13 @@
 Read-only helpers: they take bytes and return facts; services store them.
 """
 
-import asyncio
 import io
 import logging
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -20,6 +18,7 @@ from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
+from backoffice.signatures.event_loop import outside_event_loop
 from backoffice.signatures.verification import (
     READ_ERRORS,
     TrustStore,
@@ -29,7 +28,6 @@ from backoffice.signatures.verification import (
 )
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 OCR_LANGUAGE = "vie"
 OCR_DPI = 300
@@ -126,29 +124,6 @@ def _issuer_chains(pdf_bytes: bytes, store: TrustStore) -> dict[str, list[str]]:
             current = parent
         chains[name] = chain
     return chains
-
-
-def outside_event_loop(call: Callable[[], T]) -> T:
-    """Run `call`, a synchronous pyHanko call that does not touch the database,
-    even from a thread whose event loop is running but suspended (a browser test
-    driving Playwright's sync API).
-
-    pyHanko signs and validates through asyncio.run(), which refuses to start while
-    a loop is marked running in the thread. That loop cannot advance while this
-    synchronous code runs, so it is hidden for the call and put back after. No
-    database access inside: with the loop hidden, Django would open another
-    connection, which does not see this transaction.
-    """
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return call()
-    asyncio.events._set_running_loop(None)
-    try:
-        return call()
-    finally:
-        asyncio.set_event_loop(loop)  # asyncio.run() leaves no current loop
-        asyncio.events._set_running_loop(loop)
 
 
 def pdf_facts(pdf_bytes: bytes) -> PdfFacts:

@@ -63,13 +63,11 @@ def test_register_verify_submit_download_receipt_and_look_up(
         page.get_by_role("link", name=receipt.original_name).click()
     downloaded = download_info.value.path().read_bytes()
     assert downloaded.startswith(b"%PDF-")
-    from concurrent.futures import ThreadPoolExecutor
+    from backoffice.signatures.event_loop import outside_event_loop
+    from backoffice.signatures.verification import pdf_verify, trust_store
 
-    from backoffice.signatures.verification import pdf_verify
-
-    # pyHanko runs its own event loop; Playwright's occupies this thread.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        verdict = pool.submit(pdf_verify, pdf_bytes=downloaded).result()
+    store = trust_store()  # read before the loop is hidden (no database inside)
+    verdict = outside_event_loop(lambda: pdf_verify(pdf_bytes=downloaded, store=store))
     assert verdict.verdict == "valid"
 
     # Sign out and look the dossier up by code + secret.
