@@ -667,7 +667,12 @@ def machine_facts() -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--postgres", default=os.environ.get("BENCH_POSTGRES", "postgres://motcua:motcua@127.0.0.1:5432"))
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get(
+            "BENCH_POSTGRES", "postgres://motcua:motcua@127.0.0.1:5432"
+        ),
+    )
     parser.add_argument("--db-name", default="motcua_bench")
     parser.add_argument("--redis-server", default="redis-server")
     parser.add_argument("--workers", type=int, default=2)

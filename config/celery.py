@@ -6,7 +6,8 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
-app = Celery("motcua")
+# DurableTask: `delay_on_commit` goes through the transactional outbox.
+app = Celery("motcua", task_cls="backoffice.core.task_base:DurableTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
@@ -17,6 +18,16 @@ def _beat_schedule(sender: Celery, **kwargs: object) -> None:
     # only when SCAN_HOT_FOLDER is set.
     from django.conf import settings
 
+    sender.add_periodic_task(
+        settings.OUTBOX_DRAIN_INTERVAL,
+        sender.signature("backoffice.core.tasks.drain_outbox"),
+        name="drain-outbox",
+    )
+    sender.add_periodic_task(
+        settings.LEASE_REAP_INTERVAL,
+        sender.signature("backoffice.core.tasks.reap_leases"),
+        name="reap-leases",
+    )
     if settings.SCAN_HOT_FOLDER:
         sender.add_periodic_task(
             settings.SCAN_HOT_FOLDER_INTERVAL,

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from django.db import InterfaceError, OperationalError
+
 from celery import shared_task
 
 import search
 
+# A database that restarts or is busy passes by itself, like a network error.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
 RETRY = {
-    "autoretry_for": (OSError, ConnectionError, TimeoutError),
+    "autoretry_for": (OSError, ConnectionError, TimeoutError, *DATABASE_ERRORS),
     "retry_backoff": True,
     "retry_backoff_max": 300,
     "retry_jitter": True,
     "max_retries": 8,
     "acks_late": True,
+    "reject_on_worker_lost": True,
 }
 
 

@@ -222,3 +222,79 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} — {self.get_kind_display()}: {self.name}"
+
+
+class OutboxMessage(models.Model):
+    """A Celery task call recorded in the same transaction as the write it follows.
+
+    The transactional outbox: whatever the broker does, the follow-up work of a
+    committed write is on disk. It is sent right after commit and, if the broker was
+    unreachable then, by the `drain_outbox` beat task once it is back (tasks are
+    idempotent, so a message sent twice does no harm).
+    """
+
+    task = models.CharField(_("tác vụ"), max_length=200)
+    args = models.JSONField(_("tham số"), default=list, blank=True)
+    kwargs = models.JSONField(_("tham số có tên"), default=dict, blank=True)
+    options = models.JSONField(_("tùy chọn gửi"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    sent_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("số lần gửi lỗi"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("tác vụ chờ gửi")
+        verbose_name_plural = _("tác vụ chờ gửi")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="core_outbox_unsent",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} #{self.pk}"
+
+
+class JobLease(models.Model):
+    """A long job's lease: who runs it and until when (scan batches, receipts…).
+
+    The worker running the job renews it as the work progresses; a lease that
+    expires means its worker died, and the `reap_leases` beat task queues the job
+    again — a bounded number of times, then marks it failed with the reason, where
+    staff can run it again.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("đang chờ")
+        RUNNING = "running", _("đang chạy")
+        DONE = "done", _("xong")
+        FAILED = "failed", _("thất bại")
+
+    kind = models.CharField(_("loại việc"), max_length=50)
+    object_id = models.PositiveBigIntegerField(_("mã đối tượng"))
+    task = models.CharField(_("tác vụ"), max_length=200)
+    state = models.CharField(
+        _("trạng thái"), max_length=10, choices=State.choices, default=State.QUEUED
+    )
+    holder = models.CharField(_("tiến trình giữ"), max_length=200, blank=True)
+    expires_at = models.DateTimeField(_("hết hạn lúc"), null=True, blank=True)
+    runs = models.PositiveIntegerField(_("số lần chạy"), default=0)
+    requeues = models.PositiveIntegerField(_("số lần tự chạy lại"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    updated_at = models.DateTimeField(_("cập nhật"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("phiên xử lý nền")
+        verbose_name_plural = _("phiên xử lý nền")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="one_lease_per_job"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "expires_at"], name="core_lease_due")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.object_id} ({self.state})"

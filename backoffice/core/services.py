@@ -194,6 +194,4 @@ def notify_by_email(*, to: list[str], subject: str, body: str) -> None:
 
     recipients = [address for address in to if address]
     if recipients:
-        transaction.on_commit(
-            lambda: send_email.delay(to=recipients, subject=subject, body=body)
-        )
+        send_email.delay_on_commit(to=recipients, subject=subject, body=body)

@@ -4,15 +4,11 @@ import subprocess
 
 from celery import shared_task
 
+from backoffice.core.task_policy import retry_policy
+
 from . import services
 
-RETRY = {
-    "autoretry_for": (OSError, ConnectionError, subprocess.SubprocessError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-    "acks_late": True,
-}
+RETRY = retry_policy(subprocess.SubprocessError, max_retries=5)
 
 
 @shared_task(**RETRY)

@@ -6,6 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from backoffice.core.models import Agency
 from backoffice.procedures.models import Procedure
@@ -101,8 +102,29 @@ def draft_uploads(*, draft: SubmissionDraft) -> dict[int, list[CheckedUpload]]:
     return files
 
 
+def draft_submitted_dossier(*, owner: AbstractBaseUser, key: str) -> Dossier | None:
+    """The dossier already made from the owner's draft `key`, if any."""
+    try:
+        return Dossier.objects.filter(owner=owner, source_draft_key=key).first()
+    except ValidationError:  # not a UUID
+        return None
+
+
+@transaction.atomic
 def draft_submit(*, draft: SubmissionDraft) -> Dossier:
-    """Submit the draft as an online dossier, then delete the draft and its files."""
+    """Submit the draft as an online dossier and delete the draft, exactly once.
+
+    One transaction holds the dossier, its files, its follow-up work (outbox) and the
+    draft's deletion; a repeated or concurrent submit of the same draft returns the
+    dossier the first one made. The draft's files leave storage after commit.
+    """
+    locked = SubmissionDraft.objects.select_for_update().filter(pk=draft.pk).first()
+    done = Dossier.objects.filter(source_draft_key=draft.key).first()
+    if done is not None:
+        return done
+    if locked is None:
+        raise ValidationError({"draft": _("Hồ sơ nháp không còn nữa.")})
+    draft = locked
     data = draft.data
     on_behalf = bool(data.get("on_behalf"))
     agency = Agency.objects.filter(code=data.get("agency") or "").first()
@@ -131,12 +153,16 @@ def draft_submit(*, draft: SubmissionDraft) -> Dossier:
         files=draft_uploads(draft=draft),
         owner=draft.owner,
         result_delivery=str(data.get("result_delivery") or "desk"),
+        source_draft_key=draft.key,
     )
     draft_discard(draft=draft)
     return dossier
 
 
 def draft_discard(*, draft: SubmissionDraft) -> None:
+    """Delete the draft; its files leave storage once the deletion commits."""
     for record in draft.files.all():
-        record.file.delete(save=False)
+        transaction.on_commit(
+            lambda f=record.file: f.storage.delete(f.name), robust=True
+        )
     draft.delete()

@@ -1,4 +1,5 @@
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -103,6 +104,9 @@ class Dossier(models.Model):
     )
     lookup_secret = models.CharField(
         _("mã tra cứu"), max_length=16, default=new_lookup_secret
+    )
+    source_draft_key = models.UUIDField(
+        _("khóa hồ sơ nháp"), null=True, blank=True, unique=True, editable=False
     )
     notes = models.TextField(_("ghi chú"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -267,6 +271,9 @@ class SubmissionDraft(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
     )
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    # Carried by the review form: a second "submit" of the same draft (a retry, a
+    # double click) finds the dossier made from it instead of making another.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     data = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -79,3 +79,19 @@ def dossiers_search_for_staff(
     ranked = [int(hit.id) for hit in result.hits if hit.id.isdigit()]
     found = dossiers_for_staff(user=user).in_bulk(ranked)
     return [found[pk] for pk in ranked if pk in found]
+
+
+def dossier_receipt_state(*, dossier: Dossier) -> str:
+    """ "issued", "pending" or "failed" — what the counter page shows."""
+    from backoffice.core.leases import lease_get
+    from backoffice.core.models import JobLease
+
+    from .models import DossierFile
+    from .services import RECEIPT_JOB
+
+    if dossier.files.filter(kind=DossierFile.Kind.RECEIPT).exists():
+        return "issued"
+    lease = lease_get(kind=RECEIPT_JOB, object_id=dossier.pk)
+    if lease is not None and lease.state == JobLease.State.FAILED:
+        return "failed"
+    return "pending"

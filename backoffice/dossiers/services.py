@@ -1,15 +1,17 @@
 """Dossier writes: submission, status transitions. Each is atomic and audited."""
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backoffice.core.models import Agency
 from backoffice.core.services import audit_record
@@ -104,6 +106,11 @@ def _store_files(
             stored.append(record.file.name)
             record.save()
             created.append(record)
+    if created:
+        # Every file that enters a dossier gets its signature check (Art. 4.1.c).
+        from .tasks import check_dossier_files
+
+        check_dossier_files.delay_on_commit(dossier.pk)
     return created
 
 
@@ -124,6 +131,7 @@ def dossier_submit(
     result_delivery: str = ResultDelivery.DESK,
     notes: str = "",
     now: dt.datetime | None = None,
+    source_draft_key: uuid.UUID | None = None,
 ) -> Dossier:
     """Register a dossier: code, receipt time, due date, files, first status event.
 
@@ -158,6 +166,7 @@ def dossier_submit(
         received_at=received_at,
         due_at=calendar.due_at(moment, procedure.processing_days),
         notes=notes.strip(),
+        source_draft_key=source_draft_key,
         **_applicant_fields(applicant),
     )
     dossier.full_clean(exclude=["code"])
@@ -268,11 +277,47 @@ def _due_after_pause(dossier: Dossier, *, resumed_at: dt.datetime) -> dt.datetim
     return calendar.due_at(dossier.due_at, waited) if waited else dossier.due_at
 
 
-def _enqueue_after_submit(dossier_id: int) -> None:
-    from .tasks import check_dossier_files, issue_dossier_receipt
+RECEIPT_JOB = "dossier_receipt"
 
-    check_dossier_files.delay_on_commit(dossier_id)
-    issue_dossier_receipt.delay_on_commit(dossier_id)
+
+def _enqueue_after_submit(dossier_id: int) -> None:
+    # The receipt job checks the files first: acknowledge only what was confirmed
+    # valid (Art. 13), then sign form 01, then e-mail it.
+    from backoffice.core.leases import lease_queue
+
+    from .tasks import issue_dossier_receipt
+
+    lease_queue(kind=RECEIPT_JOB, object_id=dossier_id, task=issue_dossier_receipt.name)
+
+
+def dossier_receipt_retry(*, dossier: Dossier, actor: AbstractBaseUser) -> None:
+    """Queue form 01 again after its job failed (or its worker died). Audited."""
+    from backoffice.core.constants import Permission
+    from backoffice.core.leases import lease_expired
+    from backoffice.core.selectors import user_permissions
+
+    if Permission.RECEIVE_DOSSIERS not in user_permissions(
+        user=actor, agency=dossier.agency
+    ):
+        raise PermissionDenied(
+            _("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+        )
+    if dossier.files.filter(kind=DossierFile.Kind.RECEIPT).exists():
+        raise ValidationError(
+            {"receipt": _("Giấy tiếp nhận đã có; không cần tạo lại.")}
+        )
+    if not lease_expired(kind=RECEIPT_JOB, object_id=dossier.pk):
+        raise ValidationError(
+            {"receipt": _("Giấy tiếp nhận đang được tạo; hãy chờ trong giây lát.")}
+        )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="dossier.receipt_retried",
+            obj=dossier,
+            agency=dossier.agency,
+        )
+        _enqueue_after_submit(dossier.pk)
 
 
 def dossier_files_check(*, dossier_id: int) -> int:
@@ -331,6 +376,7 @@ def dossier_receipt_issue(*, dossier_id: int) -> DossierFile:
     existing = dossier.files.filter(kind=DossierFile.Kind.RECEIPT).first()
     if existing is not None:
         return existing
+    dossier_files_check(dossier_id=dossier_id)
     officer = dossier.received_by.get_full_name() if dossier.received_by else ""
     unsigned = receipt_pdf(
         dossier=dossier,

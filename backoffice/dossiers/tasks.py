@@ -2,15 +2,11 @@
 
 from celery import shared_task
 
+from backoffice.core.task_policy import retry_policy
+
 from . import services
 
-RETRY = {
-    "autoretry_for": (OSError, ConnectionError),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 8,
-    "acks_late": True,
-}
+RETRY = retry_policy()
 
 
 @shared_task(**RETRY)
@@ -19,11 +15,12 @@ def check_dossier_files(dossier_id: int) -> int:
     return services.dossier_files_check(dossier_id=dossier_id)
 
 
-@shared_task(**RETRY)
+@shared_task(**RETRY, lease_kind="dossier_receipt")
 def issue_dossier_receipt(dossier_id: int) -> int:
-    """Make, sign and store form 01 once; then queue the receipt e-mail."""
+    """Check the files, then make, sign and store form 01 once; then queue the
+    receipt e-mail. Runs under a lease: a worker that dies mid-way is replaced."""
     receipt = services.dossier_receipt_issue(dossier_id=dossier_id)
-    send_dossier_receipt.delay(dossier_id)
+    send_dossier_receipt.delay_on_commit(dossier_id)
     return receipt.pk
 
 

@@ -8,3 +8,10 @@ class ScanningConfig(AppConfig):
     name = "backoffice.scanning"
     label = "scanning"
     verbose_name = _("Số hóa hồ sơ")
+
+    def ready(self) -> None:
+        from backoffice.core.leases import register_give_up
+
+        from .services import SCAN_JOB, scan_batch_give_up
+
+        register_give_up(SCAN_JOB, scan_batch_give_up)

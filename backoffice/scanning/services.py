@@ -334,9 +334,7 @@ def scan_batch_create(
                 agency=agency,
             )
             if enqueue:
-                from .tasks import process_scan_batch
-
-                process_scan_batch.delay_on_commit(batch.pk)
+                _queue_batch(batch.pk)
     except BaseException:
         if stored:
             default_storage.delete(stored)
@@ -358,6 +356,14 @@ class _BatchProgress:
         ScanBatch.objects.filter(pk=self.batch_id).update(
             pages_done=min(done, total), pages_total=total
         )
+        renew_batch_lease(self.batch_id)
+
+
+def renew_batch_lease(batch_id: int) -> None:
+    """Tell the reaper this batch's worker is alive (each page done renews it)."""
+    from backoffice.core.leases import lease_renew
+
+    lease_renew(kind=SCAN_JOB, object_id=batch_id, ttl=settings.SCAN_LEASE_SECONDS)
 
 
 def scan_batch_run(*, batch_id: int) -> ScanBatch:
@@ -393,6 +399,7 @@ def scan_batch_run(*, batch_id: int) -> ScanBatch:
             workers=settings.SCAN_WORKERS,
             progress=_BatchProgress(batch_id),
         )
+        renew_batch_lease(batch_id)
         _attach(batch_id=batch_id, result=result)
     except Exception as exc:
         message = _failure_message(exc)
@@ -930,18 +937,50 @@ def scan_batch_requeue(*, actor: AbstractBaseUser, batch: ScanBatch) -> ScanBatc
     """Run a batch again (after a failure or a pipeline update)."""
     if batch.agency is not None:
         _require_reception(actor, batch.agency)
+    from backoffice.core.leases import lease_expired
+
     locked = ScanBatch.objects.select_for_update().get(pk=batch.pk)
-    if locked.status == BatchStatus.RUNNING:
+    # "Running" with an expired lease means its worker died: it may run again.
+    if locked.status == BatchStatus.RUNNING and not lease_expired(
+        kind=SCAN_JOB, object_id=locked.pk
+    ):
         raise ValidationError({"batch": "Lô quét đang được xử lý; hãy chờ."})
     locked.status, locked.pages_done, locked.error = BatchStatus.QUEUED, 0, ""
     locked.save(update_fields=["status", "pages_done", "error"])
     audit_record(
         actor=actor, action="scan_batch.requeued", obj=locked, agency=locked.agency
     )
+    _queue_batch(locked.pk)
+    return locked
+
+
+SCAN_JOB = "scan_batch"
+
+
+def _queue_batch(batch_id: int) -> None:
+    from backoffice.core.leases import lease_queue
+
     from .tasks import process_scan_batch
 
-    process_scan_batch.delay_on_commit(locked.pk)
-    return locked
+    lease_queue(kind=SCAN_JOB, object_id=batch_id, task=process_scan_batch.name)
+
+
+def scan_batch_give_up(batch_id: int, reason: str) -> None:
+    """The reaper gave up on a batch whose workers kept dying: mark it failed, with
+    the reason, where staff can run it again (registered in apps.py)."""
+    batch = ScanBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return
+    ScanBatch.objects.filter(pk=batch_id).update(
+        status=BatchStatus.FAILED, error=reason, finished_at=timezone.now()
+    )
+    audit_record(
+        actor=None,
+        action="scan_batch.failed",
+        obj=batch,
+        after={"error": reason, "run": batch.runs},
+        agency=batch.agency,
+    )
 
 
 # --- Hot folder ------------------------------------------------------------------

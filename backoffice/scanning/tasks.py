@@ -1,24 +1,23 @@
 """Scan work for the worker: one batch at a time, and the scanner hot folder."""
 
+from django.conf import settings
+
 from celery import shared_task
+
+from backoffice.core.task_policy import retry_policy
 
 from . import services
 
-RETRY = {
-    "autoretry_for": (ConnectionError,),
-    "retry_backoff": True,
-    "retry_backoff_max": 600,
-    "max_retries": 5,
-    "acks_late": True,
-}
+RETRY = retry_policy(max_retries=5)
 
 
-@shared_task(**RETRY)
-def process_scan_batch(batch_id: int) -> str:
+@shared_task(**RETRY, lease_kind="scan_batch", lease_ttl=settings.SCAN_LEASE_SECONDS)
+def process_scan_batch(batch_id: int) -> str | None:
     """Run the pipeline on a batch and attach its files; returns the batch status.
 
     Failures of the scan itself are recorded on the batch, not retried: running the
-    same file again gives the same answer until someone changes something.
+    same file again gives the same answer until someone changes something. Runs
+    under a lease renewed page by page: a worker killed mid-batch is replaced.
     """
     return services.scan_batch_run(batch_id=batch_id).status
 

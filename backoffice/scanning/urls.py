@@ -12,6 +12,11 @@ urlpatterns = [
         name="counter-sheets",
     ),
     path("ho-so/<str:code>/quet/", views.scan_upload, name="counter-scan-upload"),
+    path(
+        "ho-so/<str:code>/tao-lai-giay-tiep-nhan/",
+        views.receipt_retry,
+        name="counter-receipt-retry",
+    ),
     path("ho-so/<str:code>/nhan-ban-giay.pdf", views.paper_label, name="paper-label"),
     path(
         "ho-so/<str:code>/ban-giay/<int:component_id>/",

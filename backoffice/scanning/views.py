@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from backoffice.dossiers.models import Dossier, DossierFile
+from backoffice.dossiers.selectors import dossier_receipt_state
+from backoffice.dossiers.services import dossier_receipt_retry
 from backoffice.procedures.constants import CopyForm
 
 from . import services
@@ -161,6 +163,7 @@ def counter_dossier(request: HttpRequest, code: str) -> HttpResponse:
         {
             "dossier": dossier,
             "receipt": dossier.files.filter(kind=DossierFile.Kind.RECEIPT).first(),
+            "receipt_state": dossier_receipt_state(dossier=dossier),
             "rows": _component_rows(dossier),
             "batches": batches[:10],
             "upload_form": ScanUploadForm(),
@@ -207,6 +210,19 @@ def paper_label(request: HttpRequest, code: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="nhan-{dossier.code}.pdf"'
     return response
+
+
+@require_POST
+def receipt_retry(request: HttpRequest, code: str) -> HttpResponse:
+    """Queue form 01 again after its signing job failed."""
+    dossier = _dossier(request, code)
+    try:
+        dossier_receipt_retry(dossier=dossier, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("Đã gửi lại yêu cầu tạo và ký giấy tiếp nhận."))
+    return redirect("counter-dossier", code=dossier.code)
 
 
 @require_POST

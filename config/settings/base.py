@@ -28,7 +28,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web process and the Celery worker share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL;",
+            # Take the write lock at BEGIN so the busy timeout applies; a deferred
+            # transaction that read first fails at once with "database is locked".
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -180,6 +186,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Tasks queued on commit are first written to the outbox table (backoffice.core.outbox);
+# beat publishes what the web process could not every OUTBOX_DRAIN_INTERVAL seconds.
+OUTBOX_DRAIN_INTERVAL = env.float("OUTBOX_DRAIN_INTERVAL", default=15.0)
+OUTBOX_GRACE_SECONDS = env.float("OUTBOX_GRACE_SECONDS", default=5.0)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+# Long jobs hold a lease renewed as they progress; beat re-queues jobs whose worker
+# died (lease expired) up to LEASE_MAX_REQUEUES times, then marks them failed.
+LEASE_REAP_INTERVAL = env.float("LEASE_REAP_INTERVAL", default=20.0)
+LEASE_MAX_REQUEUES = env.int("LEASE_MAX_REQUEUES", default=3)
+SCAN_LEASE_SECONDS = env.float("SCAN_LEASE_SECONDS", default=60.0)
 
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 # Search (search/): Elasticsearch when ELASTICSEARCH_URL is set, otherwise the

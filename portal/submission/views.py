@@ -8,7 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from backoffice.dossiers.drafts import draft_for, draft_save, draft_submit
+from backoffice.dossiers.drafts import (
+    draft_for,
+    draft_save,
+    draft_submit,
+    draft_submitted_dossier,
+)
 from backoffice.dossiers.models import SubmissionDraft
 from backoffice.dossiers.uploads import CheckedUpload, UploadRejected, check_upload
 from backoffice.procedures.models import Procedure
@@ -121,6 +126,12 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         owner=request.user, procedure=procedure
     ).first()
     if draft is None:
+        # A repeated submit (retry, double click) of a draft already submitted.
+        done = draft_submitted_dossier(
+            owner=request.user, key=request.POST.get("draft_key", "")
+        )
+        if done is not None:
+            return redirect(reverse("my-dossier", kwargs={"code": done.code}))
         return redirect("submission-fill", code=code)
     try:
         dossier = draft_submit(draft=draft)

@@ -5,7 +5,7 @@ import io
 import random
 import threading
 
-from django.db import connection, transaction
+from django.db import connection
 
 import numpy as np
 import pytest
@@ -42,15 +42,13 @@ def worker_thread(monkeypatch):
         finally:
             connection.close()
 
-    def delay_on_commit(batch_id: int) -> None:
-        def start() -> None:
-            thread = threading.Thread(target=run, args=(batch_id,), daemon=True)
-            threads.append(thread)
-            thread.start()
+    def apply_async(args=None, kwargs=None, **options) -> None:
+        # Called by the outbox once the batch has committed, as the broker would be.
+        thread = threading.Thread(target=run, args=(args[0],), daemon=True)
+        threads.append(thread)
+        thread.start()
 
-        transaction.on_commit(start)
-
-    monkeypatch.setattr(tasks.process_scan_batch, "delay_on_commit", delay_on_commit)
+    monkeypatch.setattr(tasks.process_scan_batch, "apply_async", apply_async)
     yield threads
     for thread in threads:
         thread.join(timeout=120)

@@ -8,7 +8,11 @@ from backoffice.dossiers.models import DossierFile
 from backoffice.scanning import services
 from backoffice.scanning.constants import BatchStatus, ReviewReason, ReviewState
 from backoffice.scanning.models import ScanBatch, ScanPage
-from backoffice.scanning.services import scan_batch_create, scan_pages_assign
+from backoffice.scanning.services import (
+    scan_batch_create,
+    scan_batch_requeue,
+    scan_pages_assign,
+)
 from backoffice.scanning.tasks import process_scan_batch
 
 from . import counter_helpers
@@ -88,6 +92,9 @@ def test_rerun_replaces_derived_files_and_keeps_decisions(
         dossier=counter_dossier,
         component=counter_dossier.procedure.components.first(),
     )
+    # A batch already done is not run by a stray second message, only by a re-run.
+    assert process_scan_batch(batch.pk) is None
+    scan_batch_requeue(actor=officer, batch=batch)
     process_scan_batch(batch.pk)
     batch.refresh_from_db()
     second_run = {f.pk: f.file.name for f in _scan_files(counter_dossier)}

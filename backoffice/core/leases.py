@@ -1,0 +1,168 @@
+"""Leases on long jobs: a job whose worker died is noticed and run again.
+
+A task class with `lease_kind` set (see `DurableTask`) runs under a lease on
+(kind, first argument). `lease_acquire` takes it — refusing while another live worker
+holds it, and skipping a job already done, so a redelivered message does no work
+twice — `lease_renew` extends it as the work progresses, and the task's end releases
+it as done or failed. `leases_reap` (beat) finds leases whose time ran out: their
+worker was killed (out of memory, redeploy). It queues the job again up to
+`LEASE_MAX_REQUEUES` times, then marks it failed with the reason; each app may
+register what "failed" means for its records (`register_give_up`).
+"""
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import JobLease
+
+logger = logging.getLogger(__name__)
+
+_GIVE_UP: dict[str, Callable[[int, str], None]] = {}
+
+
+def register_give_up(kind: str, callback: Callable[[int, str], None]) -> None:
+    """Let the app that owns `kind` record a job the reaper gave up on
+    (callback(object_id, reason)), e.g. a scan batch marked failed."""
+    _GIVE_UP[kind] = callback
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def lease_queue(*, kind: str, object_id: int, task: str) -> JobLease:
+    """(Re)queue a job: its lease is reset and the task goes through the outbox
+    with the current transaction. Staff re-runs come here too."""
+    from .outbox import outbox_enqueue
+
+    lease, _ = JobLease.objects.update_or_create(
+        kind=kind,
+        object_id=object_id,
+        defaults={
+            "task": task,
+            "state": JobLease.State.QUEUED,
+            "holder": "",
+            "expires_at": None,
+            "requeues": 0,
+        },
+    )
+    outbox_enqueue(task=task, args=[object_id])
+    return lease
+
+
+def lease_acquire(*, kind: str, object_id: int, task: str, ttl: float) -> bool:
+    """Take the lease for this process; False when the job is done already or a
+    live worker holds it (the caller then does nothing)."""
+    now = timezone.now()
+    with transaction.atomic():
+        lease, _ = JobLease.objects.select_for_update().get_or_create(
+            kind=kind, object_id=object_id, defaults={"task": task}
+        )
+        if lease.state == JobLease.State.DONE:
+            return False
+        if (
+            lease.state == JobLease.State.RUNNING
+            and lease.expires_at is not None
+            and lease.expires_at > now
+            and lease.holder != worker_id()
+        ):
+            return False
+        lease.state = JobLease.State.RUNNING
+        lease.holder = worker_id()
+        lease.expires_at = now + timezone.timedelta(seconds=ttl)
+        lease.runs += 1
+        lease.save()
+    return True
+
+
+def lease_renew(*, kind: str, object_id: int, ttl: float) -> bool:
+    """Extend this process's lease; False if it is no longer ours."""
+    return bool(
+        JobLease.objects.filter(
+            kind=kind,
+            object_id=object_id,
+            holder=worker_id(),
+            state=JobLease.State.RUNNING,
+        ).update(expires_at=timezone.now() + timezone.timedelta(seconds=ttl))
+    )
+
+
+def lease_release(*, kind: str, object_id: int, state: str, error: str = "") -> None:
+    """End this process's run: done, failed, or queued (a retry is scheduled)."""
+    JobLease.objects.filter(kind=kind, object_id=object_id).update(
+        state=state,
+        holder="",
+        expires_at=None,
+        last_error=error[:4000],
+        updated_at=timezone.now(),
+    )
+
+
+def lease_get(*, kind: str, object_id: int) -> JobLease | None:
+    return JobLease.objects.filter(kind=kind, object_id=object_id).first()
+
+
+def lease_expired(*, kind: str, object_id: int) -> bool:
+    """True when no live worker holds the job (never started, ended, or died)."""
+    lease = lease_get(kind=kind, object_id=object_id)
+    return (
+        lease is None
+        or lease.state != JobLease.State.RUNNING
+        or lease.expires_at is None
+        or lease.expires_at <= timezone.now()
+    )
+
+
+@dataclass(frozen=True)
+class ReapResult:
+    requeued: list[str]
+    failed: list[str]
+
+
+def leases_reap(*, now: timezone.datetime | None = None) -> ReapResult:
+    """Queue again each job whose lease ran out, or give it up after too many."""
+    from .outbox import outbox_enqueue
+
+    moment = now or timezone.now()
+    requeued, failed = [], []
+    expired = JobLease.objects.filter(
+        state=JobLease.State.RUNNING, expires_at__lte=moment
+    ).values_list("pk", flat=True)
+    for pk in list(expired):
+        with transaction.atomic():
+            lease = (
+                JobLease.objects.select_for_update()
+                .filter(pk=pk, state=JobLease.State.RUNNING, expires_at__lte=moment)
+                .first()
+            )
+            if lease is None:  # renewed or released meanwhile
+                continue
+            label = f"{lease.kind} #{lease.object_id}"
+            reason = (
+                f"Tiến trình {lease.holder} ngừng giữa chừng "
+                f"(hết hạn lúc {timezone.localtime(lease.expires_at):%H:%M:%S})."
+            )
+            if lease.requeues < settings.LEASE_MAX_REQUEUES:
+                lease.state, lease.requeues = JobLease.State.QUEUED, lease.requeues + 1
+                lease.holder, lease.expires_at, lease.last_error = "", None, reason
+                lease.save()
+                outbox_enqueue(task=lease.task, args=[lease.object_id])
+                requeued.append(label)
+            else:
+                reason += f" Đã tự chạy lại {lease.requeues} lần; dừng lại."
+                lease.state, lease.holder = JobLease.State.FAILED, ""
+                lease.expires_at, lease.last_error = None, reason
+                lease.save()
+                callback = _GIVE_UP.get(lease.kind)
+                if callback is not None:
+                    callback(lease.object_id, reason)
+                failed.append(label)
+            logger.warning("Lease of %s expired: %s", label, reason)
+    return ReapResult(requeued=requeued, failed=failed)
