@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import JobLease
@@ -132,23 +133,26 @@ def leases_reap(*, now: timezone.datetime | None = None) -> ReapResult:
 
     moment = now or timezone.now()
     requeued, failed = [], []
-    expired = JobLease.objects.filter(
-        state=JobLease.State.RUNNING, expires_at__lte=moment
-    ).values_list("pk", flat=True)
-    for pk in list(expired):
+    # Running with the lease run out: the worker died. Queued for too long: the
+    # message was lost (a broker restarted without persistence).
+    stale = Q(state=JobLease.State.RUNNING, expires_at__lte=moment) | Q(
+        state=JobLease.State.QUEUED,
+        updated_at__lte=moment
+        - timezone.timedelta(seconds=settings.LEASE_QUEUED_SECONDS),
+    )
+    for pk in list(JobLease.objects.filter(stale).values_list("pk", flat=True)):
         with transaction.atomic():
-            lease = (
-                JobLease.objects.select_for_update()
-                .filter(pk=pk, state=JobLease.State.RUNNING, expires_at__lte=moment)
-                .first()
-            )
-            if lease is None:  # renewed or released meanwhile
+            lease = JobLease.objects.select_for_update().filter(stale, pk=pk).first()
+            if lease is None:  # renewed, started or released meanwhile
                 continue
             label = f"{lease.kind} #{lease.object_id}"
-            reason = (
-                f"Tiến trình {lease.holder} ngừng giữa chừng "
-                f"(hết hạn lúc {timezone.localtime(lease.expires_at):%H:%M:%S})."
-            )
+            if lease.state == JobLease.State.RUNNING:
+                reason = (
+                    f"Tiến trình {lease.holder} ngừng giữa chừng "
+                    f"(hết hạn lúc {timezone.localtime(lease.expires_at):%H:%M:%S})."
+                )
+            else:
+                reason = "Việc chờ quá lâu mà chưa được chạy (thông điệp bị mất)."
             if lease.requeues < settings.LEASE_MAX_REQUEUES:
                 lease.state, lease.requeues = JobLease.State.QUEUED, lease.requeues + 1
                 lease.holder, lease.expires_at, lease.last_error = "", None, reason

@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 class DurableTask(DjangoTask):
     lease_kind: str | None = None
-    lease_ttl: float = 120.0
+    lease_ttl: float | None = None  # seconds; None: settings.LEASE_SECONDS
 
     def delay_on_commit(self, *args: Any, **kwargs: Any) -> None:
         from .outbox import outbox_enqueue
@@ -45,6 +45,8 @@ class DurableTask(DjangoTask):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not self.lease_kind:
             return super().__call__(*args, **kwargs)
+        from django.conf import settings
+
         from .leases import lease_acquire, lease_release
         from .models import JobLease
 
@@ -53,7 +55,7 @@ class DurableTask(DjangoTask):
             kind=self.lease_kind,
             object_id=object_id,
             task=self.name,
-            ttl=self.lease_ttl,
+            ttl=self.lease_ttl or settings.LEASE_SECONDS,
         ):
             logger.info(
                 "%s #%s is done or held by a live worker; nothing to do",

@@ -195,6 +195,9 @@ OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
 # died (lease expired) up to LEASE_MAX_REQUEUES times, then marks them failed.
 LEASE_REAP_INTERVAL = env.float("LEASE_REAP_INTERVAL", default=20.0)
 LEASE_MAX_REQUEUES = env.int("LEASE_MAX_REQUEUES", default=3)
+LEASE_SECONDS = env.float("LEASE_SECONDS", default=60.0)
+# A job queued this long without starting lost its message (broker restarted).
+LEASE_QUEUED_SECONDS = env.float("LEASE_QUEUED_SECONDS", default=900.0)
 SCAN_LEASE_SECONDS = env.float("SCAN_LEASE_SECONDS", default=60.0)
 
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")

@@ -95,3 +95,18 @@ def test_a_task_with_a_lease_records_done_and_failed(celery_eager) -> None:
     lease = JobLease.objects.get(kind="probe", object_id=6)
     assert lease.state == "failed"
     assert "hỏng" in lease.last_error
+
+
+def test_a_job_queued_too_long_is_queued_again(settings) -> None:
+    """Its message was lost (a broker restarted without persistence)."""
+    settings.LEASE_QUEUED_SECONDS = 60
+    lease_queue(kind="job", object_id=3, task=TASK)
+    assert leases_reap().requeued == []
+    JobLease.objects.filter(kind="job").update(
+        updated_at=timezone.now() - timezone.timedelta(seconds=61)
+    )
+    assert leases_reap().requeued == ["job #3"]
+    lease = JobLease.objects.get(kind="job")
+    assert lease.state == JobLease.State.QUEUED and lease.requeues == 1
+    assert "bị mất" in lease.last_error
+    assert OutboxMessage.objects.filter(task=TASK, args=[3]).count() == 2
