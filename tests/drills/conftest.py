@@ -210,6 +210,8 @@ def publish_to(monkeypatch):
     from config.celery import app
 
     def point(url: str) -> None:
+        # Celery reads CELERY_BROKER_URL from the environment before its config.
+        monkeypatch.setenv("CELERY_BROKER_URL", url)
         monkeypatch.setattr(app.conf, "broker_url", url)
         app._pool = None
         app.amqp._producer_pool = None
