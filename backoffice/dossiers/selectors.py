@@ -23,7 +23,10 @@ def dossier_public_lookup(*, code: str, secret: str) -> Dossier | None:
     """
     dossier = _base().filter(code=code.strip()).first()
     expected = dossier.lookup_secret if dossier else "x" * 10
-    matches = hmac.compare_digest(expected.upper(), (secret or "").strip().upper())
+    # Bytes: compare_digest refuses non-ASCII str, and anything may be typed.
+    matches = hmac.compare_digest(
+        expected.upper().encode(), (secret or "").strip().upper().encode()
+    )
     return dossier if dossier is not None and matches else None
 
 

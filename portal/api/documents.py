@@ -1,11 +1,8 @@
 """`GET /api/v1/documents/search`: the public library's search as JSON."""
 
-import datetime as dt
-
 from django.http import HttpRequest
 
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
 from backoffice.documents.selectors import (
     LibraryHit,
@@ -13,6 +10,9 @@ from backoffice.documents.selectors import (
     library_search,
 )
 from search import SearchError
+
+from .errors import ApiError, ErrorCode, error_responses
+from .params import OptionalDate, Text
 
 router = Router(tags=["documents"])
 
@@ -47,14 +47,14 @@ class DocumentSearchOut(Schema):
 
 
 class DocumentSearchIn(Schema):
-    q: str = ""
-    type: str = ""
-    issuer: str = ""
-    field: str = ""
-    year: str = ""
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    sort: str = ""
+    q: Text = ""
+    type: Text = ""
+    issuer: Text = ""
+    field: Text = ""
+    year: Text = ""
+    date_from: OptionalDate = None
+    date_to: OptionalDate = None
+    sort: Text = ""
     page: int = 1
     page_size: int = 20
 
@@ -78,7 +78,7 @@ def _out(request: HttpRequest, hit: LibraryHit) -> DocumentHitOut:
 
 @router.get(
     "/search",
-    response=DocumentSearchOut,
+    response={200: DocumentSearchOut, **error_responses(400, 422)},
     summary="Tìm kiếm văn bản công bố",
     description=(
         "Tìm theo số, ký hiệu, trích yếu hoặc toàn văn (có dấu hoặc không dấu). "
@@ -87,7 +87,9 @@ def _out(request: HttpRequest, hit: LibraryHit) -> DocumentHitOut:
         "(`date_from`, `date_to`, dạng YYYY-MM-DD). `sort`: `relevance` (mặc định "
         "khi có từ khóa), `date_desc` (mặc định khi không có), `date_asc`. "
         "`highlight` chứa đoạn trích, từ khớp nằm trong `<mark>`; `facets` đếm "
-        "số văn bản theo từng giá trị của loại, cơ quan, lĩnh vực, năm."
+        "số văn bản theo từng giá trị của loại, cơ quan, lĩnh vực, năm. "
+        "400 khi trang vượt quá 10 000 kết quả đầu tiên; 422 khi một tham số "
+        "sai kiểu (ví dụ ngày không theo dạng YYYY-MM-DD)."
     ),
 )
 def search_documents(
@@ -108,7 +110,7 @@ def search_documents(
     try:
         result = library_search(query)
     except SearchError as exc:
-        raise HttpError(400, str(exc)) from exc
+        raise ApiError(400, str(exc), ErrorCode.BAD_REQUEST) from exc
     return DocumentSearchOut(
         count=result.count,
         page=query.page,

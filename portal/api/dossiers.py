@@ -1,14 +1,17 @@
 import datetime as dt
 
 from django.conf import settings
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from django_ratelimit.core import is_ratelimited
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from backoffice.dossiers.constants import DossierStatus
 from backoffice.dossiers.selectors import dossier_history, dossier_public_lookup
+
+from .errors import ApiError, ErrorCode, error_responses
+from .params import Text
 
 router = Router(tags=["dossiers"])
 
@@ -50,17 +53,33 @@ def lookup_throttled(request: HttpRequest) -> bool:
 
 @router.get(
     "/{code}/status",
-    response=DossierStatusOut,
+    response={200: DossierStatusOut, **error_responses(404, 422, 429)},
     summary="Tình trạng hồ sơ (mã hồ sơ + mã tra cứu trên giấy tiếp nhận)",
+    description=(
+        "404 khi mã hồ sơ không có hoặc mã tra cứu sai (hai trường hợp trả lời "
+        "giống hệt nhau); 429 khi một địa chỉ IP tra cứu quá nhiều lần "
+        "(giới hạn `DOSSIER_LOOKUP_RATE`)."
+    ),
 )
 def dossier_status(
-    request: HttpRequest, code: str, secret: str = ""
+    request: HttpRequest, code: Text, secret: Text = ""
 ) -> DossierStatusOut:
     if lookup_throttled(request):
-        raise HttpError(429, "Tra cứu quá nhiều lần. Vui lòng thử lại sau một phút.")
+        raise ApiError(
+            429,
+            _("Tra cứu quá nhiều lần. Vui lòng thử lại sau một phút."),
+            ErrorCode.THROTTLED,
+        )
     dossier = dossier_public_lookup(code=code, secret=secret)
     if dossier is None:
-        raise Http404("Không tìm thấy hồ sơ với mã và mã tra cứu đã nhập.")
+        raise ApiError(
+            404,
+            _(
+                "Không tìm thấy hồ sơ. Kiểm tra lại mã hồ sơ và mã tra cứu in trên "
+                "giấy tiếp nhận."
+            ),
+            ErrorCode.NOT_FOUND,
+        )
     return DossierStatusOut(
         code=dossier.code,
         procedure=f"{dossier.procedure.code} — {dossier.procedure.name}",

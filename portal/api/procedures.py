@@ -1,9 +1,13 @@
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from ninja import Router, Schema
 
 from backoffice.procedures.models import Procedure
 from backoffice.procedures.selectors import procedure_get, procedure_list
+
+from .errors import ApiError, ErrorCode, error_responses
+from .params import Text
 
 router = Router(tags=["procedures"])
 
@@ -56,12 +60,16 @@ def _out(procedure: Procedure) -> ProcedureOut:
     )
 
 
-@router.get("", response=ProcedureList, summary="Danh mục thủ tục hành chính")
+@router.get(
+    "",
+    response={200: ProcedureList, **error_responses(422)},
+    summary="Danh mục thủ tục hành chính",
+)
 def list_procedures(
     request: HttpRequest,
-    q: str = "",
-    field: str = "",
-    agency: str = "",
+    q: Text = "",
+    field: Text = "",
+    agency: Text = "",
     page: int = 1,
     page_size: int = 20,
 ) -> ProcedureList:
@@ -70,15 +78,21 @@ def list_procedures(
     qs = procedure_list(field=field, agency=agency, query=q[:200]).prefetch_related(
         "components"
     )
+    count = qs.count()
     start = (page - 1) * page_size
-    return ProcedureList(
-        count=qs.count(), results=[_out(p) for p in qs[start : start + page_size]]
-    )
+    # A page past the end is empty; checked first because the database refuses an
+    # offset beyond its integer range (any integer is a valid `page`).
+    page_items = qs[start : start + page_size] if start < count else []
+    return ProcedureList(count=count, results=[_out(p) for p in page_items])
 
 
-@router.get("/{code}", response=ProcedureOut, summary="Một thủ tục theo mã")
-def get_procedure(request: HttpRequest, code: str) -> ProcedureOut:
+@router.get(
+    "/{code}",
+    response={200: ProcedureOut, **error_responses(404, 422)},
+    summary="Một thủ tục theo mã",
+)
+def get_procedure(request: HttpRequest, code: Text) -> ProcedureOut:
     procedure = procedure_get(code=code)
     if procedure is None:
-        raise Http404("Không có thủ tục với mã này.")
+        raise ApiError(404, _("Không có thủ tục với mã này."), ErrorCode.NOT_FOUND)
     return _out(procedure)

@@ -207,7 +207,9 @@ def filter_clauses(index: SearchIndex, q: SearchQuery) -> list[Q]:
         if q.date_from:
             bounds["gte"] = q.date_from.isoformat()
         if q.date_to:
-            bounds["lt"] = (q.date_to + timedelta(days=1)).isoformat()
+            # date.max has no next day, and nothing lies after it to exclude.
+            with contextlib.suppress(OverflowError):
+                bounds["lt"] = (q.date_to + timedelta(days=1)).isoformat()
         clauses.append(Q("range", **{q.date_field: bounds}))
     return clauses
 

@@ -98,6 +98,28 @@ def _local_naive(value: Any) -> datetime:
     raise TypeError(f"not a date: {value!r}")
 
 
+# tantivy stores a date as nanoseconds since the epoch in an i64, so it can hold
+# 1677-09-21..2262-04-11 (UTC; a naive datetime is read as UTC) and refuses a range
+# bound outside that. No document can lie beyond those limits, so a bound beyond
+# them is the limit itself: the range keeps its meaning and never raises.
+_FIRST_DATETIME = tantivy.MIN_DATETIME.replace(tzinfo=None)
+_LAST_DATETIME = tantivy.MAX_DATETIME.replace(tzinfo=None)
+
+
+def _date_range(q: SearchQuery) -> tuple[datetime, datetime]:
+    """The [lower, upper) datetimes of `q`'s inclusive date bounds, clamped to the
+    range tantivy can represent (an open side is the limit on that side)."""
+    lower = _local_naive(q.date_from) if q.date_from else _FIRST_DATETIME
+    upper = _LAST_DATETIME
+    if q.date_to:
+        with contextlib.suppress(OverflowError):  # date.max has no next day
+            upper = _local_naive(q.date_to + timedelta(days=1))
+    return (
+        min(max(lower, _FIRST_DATETIME), _LAST_DATETIME),
+        min(max(upper, _FIRST_DATETIME), _LAST_DATETIME),
+    )
+
+
 class _Handle:
     """One physical index: the tantivy Index of the current generation."""
 
@@ -637,12 +659,7 @@ class EmbeddedBackend(BaseBackend):
                     Query.term_set_query(schema, name, [nfc(str(v)) for v in values])
                 )
         if q.date_field and (q.date_from or q.date_to):
-            lower = _local_naive(q.date_from) if q.date_from else tantivy.MIN_DATETIME
-            upper = (
-                _local_naive(q.date_to + timedelta(days=1))
-                if q.date_to
-                else tantivy.MAX_DATETIME
-            )
+            lower, upper = _date_range(q)
             clauses.append(
                 Query.range_query(
                     schema,

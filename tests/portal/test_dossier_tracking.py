@@ -173,3 +173,8 @@ def test_lookup_rate_is_a_setting(client, alice_dossier, settings) -> None:
         client.get(url, {"secret": dossier.lookup_secret}).status_code for _ in range(4)
     ]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_a_non_ascii_secret_is_simply_wrong_on_the_page(db, client) -> None:
+    response = client.get("/tra-cuu-ho-so/", {"code": "X-1", "secret": "mật-khẩu"})
+    assert response.status_code in (200, 404)
