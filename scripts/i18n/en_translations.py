@@ -623,6 +623,47 @@ EN = {
     "Trang phải từ 1 và cỡ trang từ 1 đến %(max)d.": "The page must be at least 1 and the page size from 1 to %(max)d.",
     "Chỉ xem được %(max)d kết quả đầu tiên; hãy thu hẹp tìm kiếm.": "Only the first %(max)d results can be viewed; please narrow the search.",
     "Tài liệu %(id)s có trường không khai báo: %(fields)s": "Document %(id)s has undeclared fields: %(fields)s",
+    # Durable work (outbox, leases) and the counter's receipt retry.
+    "Hồ sơ nháp không còn nữa.": "This draft no longer exists.",
+    "Giấy tiếp nhận đã có; không cần tạo lại.": (
+        "The receipt already exists; there is nothing to make again."
+    ),
+    "Giấy tiếp nhận đang được tạo; hãy chờ trong giây lát.": (
+        "The receipt is being made; please wait a moment."
+    ),
+    "Chưa tạo được giấy tiếp nhận (lỗi khi ký số).": (
+        "The receipt could not be made (signing failed)."
+    ),
+    "Thử lại": "Try again",
+    "Đã gửi lại yêu cầu tạo và ký giấy tiếp nhận.": (
+        "The receipt has been queued to be made and signed again."
+    ),
+    "tác vụ": "task",
+    "tham số": "arguments",
+    "tham số có tên": "keyword arguments",
+    "tùy chọn gửi": "send options",
+    "gửi lúc": "sent at",
+    "số lần gửi lỗi": "failed sends",
+    "lỗi gần nhất": "last error",
+    "tác vụ chờ gửi": "queued task",
+    "đang chờ": "queued",
+    "đang chạy": "running",
+    "xong": "done",
+    "thất bại": "failed",
+    "loại việc": "job kind",
+    "tiến trình giữ": "held by",
+    "hết hạn lúc": "expires at",
+    "số lần chạy": "runs",
+    "số lần tự chạy lại": "automatic re-runs",
+    "cập nhật": "updated",
+    "phiên xử lý nền": "background job",
+    "khóa hồ sơ nháp": "draft key",
+    "Mã hồ sơ, người nộp, số định danh, thủ tục, nội dung tệp quét…": (
+        "Dossier code, applicant, ID number, procedure, scanned text…"
+    ),
+    "Bạn không có quyền thực hiện thao tác này với hồ sơ.": (
+        "You may not do this with the dossier."
+    ),
 }
 
 PLURALS = {
