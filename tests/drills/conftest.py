@@ -118,7 +118,16 @@ class Workers:
         self.processes: list[subprocess.Popen] = []
 
     def start(self) -> subprocess.Popen:
+        from django.conf import settings
+
         index = len(self.processes)
+        # Read now, not when the fixture was made: the test's PKI fixture may have
+        # set the signing certificate since.
+        env = {
+            **self.env,
+            "SIGNING_PKCS12_PATH": str(settings.SIGNING_PKCS12_PATH),
+            "SIGNING_PKCS12_PASSWORD": str(settings.SIGNING_PKCS12_PASSWORD),
+        }
         log = (self.workdir / f"worker-{index}.log").open("w")
         process = subprocess.Popen(  # noqa: S603 — fixed arguments
             [
@@ -141,7 +150,7 @@ class Workers:
                 "--without-mingle",
             ],
             cwd=ROOT,
-            env=self.env,
+            env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: killed as a whole
@@ -191,10 +200,6 @@ def workers(drill_db, redis_server, tmp_path, settings) -> Iterator[Workers]:
         "SCAN_DPI": "200",
         "SCAN_OCR": "true",
         "SCAN_WORKERS": "1",
-        "SIGNING_PKCS12_PATH": str(getattr(settings, "SIGNING_PKCS12_PATH", "")),
-        "SIGNING_PKCS12_PASSWORD": str(
-            getattr(settings, "SIGNING_PKCS12_PASSWORD", "")
-        ),
     }
     (tmp_path / "var").mkdir(exist_ok=True)
     pool = Workers(env, tmp_path)
