@@ -13,7 +13,7 @@ from backoffice.core.constants import AgencyLevel, Role
 from backoffice.core.models import Agency
 from backoffice.core.services import membership_grant
 
-pytest_plugins = ["tests.fixtures.dossiers"]
+pytest_plugins = ["tests.fixtures.dossiers", "tests.fixtures.broker"]
 
 PASSWORD = "Staff-pass-2026!"
 

@@ -10,6 +10,7 @@ worker was killed (out of memory, redeploy). It queues the job again up to
 register what "failed" means for its records (`register_give_up`).
 """
 
+import datetime as dt
 import logging
 import os
 import socket
@@ -77,7 +78,7 @@ def lease_acquire(*, kind: str, object_id: int, task: str, ttl: float) -> bool:
             return False
         lease.state = JobLease.State.RUNNING
         lease.holder = worker_id()
-        lease.expires_at = now + timezone.timedelta(seconds=ttl)
+        lease.expires_at = now + dt.timedelta(seconds=ttl)
         lease.runs += 1
         lease.save()
     return True
@@ -91,7 +92,7 @@ def lease_renew(*, kind: str, object_id: int, ttl: float) -> bool:
             object_id=object_id,
             holder=worker_id(),
             state=JobLease.State.RUNNING,
-        ).update(expires_at=timezone.now() + timezone.timedelta(seconds=ttl))
+        ).update(expires_at=timezone.now() + dt.timedelta(seconds=ttl))
     )
 
 
@@ -127,7 +128,7 @@ class ReapResult:
     failed: list[str]
 
 
-def leases_reap(*, now: timezone.datetime | None = None) -> ReapResult:
+def leases_reap(*, now: dt.datetime | None = None) -> ReapResult:
     """Queue again each job whose lease ran out, or give it up after too many."""
     from .outbox import outbox_enqueue
 
@@ -137,8 +138,7 @@ def leases_reap(*, now: timezone.datetime | None = None) -> ReapResult:
     # message was lost (a broker restarted without persistence).
     stale = Q(state=JobLease.State.RUNNING, expires_at__lte=moment) | Q(
         state=JobLease.State.QUEUED,
-        updated_at__lte=moment
-        - timezone.timedelta(seconds=settings.LEASE_QUEUED_SECONDS),
+        updated_at__lte=moment - dt.timedelta(seconds=settings.LEASE_QUEUED_SECONDS),
     )
     for pk in list(JobLease.objects.filter(stale).values_list("pk", flat=True)):
         with transaction.atomic():

@@ -7,6 +7,7 @@ broker that is down never fails the request and never loses the work:
 `drain_outbox` (beat) sends what is left when the broker is back.
 """
 
+import datetime as dt
 import logging
 from typing import Any
 
@@ -56,7 +57,7 @@ def outbox_send(*, ids: list[int] | None = None, older_than: float = 0) -> int:
         pending = pending.filter(pk__in=ids)
     if older_than:
         pending = pending.filter(
-            created_at__lte=timezone.now() - timezone.timedelta(seconds=older_than)
+            created_at__lte=timezone.now() - dt.timedelta(seconds=older_than)
         )
     sent = 0
     for message in pending.order_by("pk")[:500]:
@@ -94,6 +95,6 @@ def outbox_prune(*, days: int) -> int:
     elsewhere; the outbox only carries it to the broker)."""
     from .models import OutboxMessage
 
-    cutoff = timezone.now() - timezone.timedelta(days=days)
+    cutoff = timezone.now() - dt.timedelta(days=days)
     deleted, _ = OutboxMessage.objects.filter(sent_at__lt=cutoff).delete()
     return deleted

@@ -54,3 +54,7 @@ class ResultDelivery(models.TextChoices):
     DESK = "desk", _("Nhận tại Bộ phận Một cửa")
     POST = "post", _("Qua dịch vụ bưu chính")
     ONLINE = "online", _("Nhận bản điện tử trực tuyến")
+
+
+# The lease kind of the receipt job (backoffice.core.leases).
+RECEIPT_JOB = "dossier_receipt"

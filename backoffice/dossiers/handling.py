@@ -12,24 +12,28 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from backoffice.core.constants import Permission
 from backoffice.core.selectors import user_permissions
+from backoffice.core.services import audit_record
 
-from .constants import DossierStatus
+from .constants import RECEIPT_JOB, DossierStatus
 from .models import (
     Dossier,
     DossierFile,
     DossierStatusEvent,
     DossierSupplementRequest,
 )
-from .services import _store_files, dossier_transition
+from .services import _store_files, dossier_receipt_queue, dossier_transition
 from .uploads import CheckedUpload
 
 
 def _require(actor: AbstractBaseUser, dossier: Dossier, permission: str) -> None:
     if permission not in user_permissions(user=actor, agency=dossier.agency):
-        raise PermissionDenied("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+        raise PermissionDenied(
+            _("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+        )
 
 
 def _store_form(
@@ -211,3 +215,26 @@ def dossier_return_result(*, dossier: Dossier, actor: AbstractBaseUser) -> Dossi
     return dossier_transition(
         dossier=dossier, to=DossierStatus.RESULT_RETURNED, actor=actor
     )
+
+
+def dossier_receipt_retry(*, dossier: Dossier, actor: AbstractBaseUser) -> None:
+    """Queue form 01 again after its job failed (or its worker died). Audited."""
+    from backoffice.core.leases import lease_expired
+
+    _require(actor, dossier, Permission.RECEIVE_DOSSIERS)
+    if dossier.files.filter(kind=DossierFile.Kind.RECEIPT).exists():
+        raise ValidationError(
+            {"receipt": _("Giấy tiếp nhận đã có; không cần tạo lại.")}
+        )
+    if not lease_expired(kind=RECEIPT_JOB, object_id=dossier.pk):
+        raise ValidationError(
+            {"receipt": _("Giấy tiếp nhận đang được tạo; hãy chờ trong giây lát.")}
+        )
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="dossier.receipt_retried",
+            obj=dossier,
+            agency=dossier.agency,
+        )
+        dossier_receipt_queue(dossier_id=dossier.pk)

@@ -89,8 +89,8 @@ def dossier_receipt_state(*, dossier: Dossier) -> str:
     from backoffice.core.leases import lease_get
     from backoffice.core.models import JobLease
 
+    from .constants import RECEIPT_JOB
     from .models import DossierFile
-    from .services import RECEIPT_JOB
 
     if dossier.files.filter(kind=DossierFile.Kind.RECEIPT).exists():
         return "issued"

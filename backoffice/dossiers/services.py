@@ -6,12 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from backoffice.core.models import Agency
 from backoffice.core.services import audit_record
@@ -19,7 +18,14 @@ from backoffice.core.workcalendar import WorkingCalendar
 from backoffice.procedures.models import Procedure
 
 from .codes import dossier_code_next
-from .constants import CLOCK_STOPPED, FINAL, Channel, DossierStatus, ResultDelivery
+from .constants import (
+    CLOCK_STOPPED,
+    FINAL,
+    RECEIPT_JOB,
+    Channel,
+    DossierStatus,
+    ResultDelivery,
+)
 from .models import Dossier, DossierFile, DossierStatusEvent
 from .uploads import CheckedUpload, UploadRejected, check_dossier_total
 
@@ -197,7 +203,7 @@ def dossier_submit(
                 after={"code": dossier.code, "procedure": procedure.code},
                 agency=agency,
             )
-            _enqueue_after_submit(dossier.pk)
+            dossier_receipt_queue(dossier_id=dossier.pk)
     except BaseException:
         _discard(stored)
         raise
@@ -277,47 +283,15 @@ def _due_after_pause(dossier: Dossier, *, resumed_at: dt.datetime) -> dt.datetim
     return calendar.due_at(dossier.due_at, waited) if waited else dossier.due_at
 
 
-RECEIPT_JOB = "dossier_receipt"
-
-
-def _enqueue_after_submit(dossier_id: int) -> None:
-    # The receipt job checks the files first: acknowledge only what was confirmed
-    # valid (Art. 13), then sign form 01, then e-mail it.
+def dossier_receipt_queue(*, dossier_id: int) -> None:
+    """Queue the receipt job (with the current transaction): it checks the files
+    first — acknowledge only what was confirmed valid (Art. 13) — then signs form
+    01, then e-mails it. Runs under a lease (backoffice.core.leases)."""
     from backoffice.core.leases import lease_queue
 
     from .tasks import issue_dossier_receipt
 
     lease_queue(kind=RECEIPT_JOB, object_id=dossier_id, task=issue_dossier_receipt.name)
-
-
-def dossier_receipt_retry(*, dossier: Dossier, actor: AbstractBaseUser) -> None:
-    """Queue form 01 again after its job failed (or its worker died). Audited."""
-    from backoffice.core.constants import Permission
-    from backoffice.core.leases import lease_expired
-    from backoffice.core.selectors import user_permissions
-
-    if Permission.RECEIVE_DOSSIERS not in user_permissions(
-        user=actor, agency=dossier.agency
-    ):
-        raise PermissionDenied(
-            _("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
-        )
-    if dossier.files.filter(kind=DossierFile.Kind.RECEIPT).exists():
-        raise ValidationError(
-            {"receipt": _("Giấy tiếp nhận đã có; không cần tạo lại.")}
-        )
-    if not lease_expired(kind=RECEIPT_JOB, object_id=dossier.pk):
-        raise ValidationError(
-            {"receipt": _("Giấy tiếp nhận đang được tạo; hãy chờ trong giây lát.")}
-        )
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="dossier.receipt_retried",
-            obj=dossier,
-            agency=dossier.agency,
-        )
-        _enqueue_after_submit(dossier.pk)
 
 
 def dossier_files_check(*, dossier_id: int) -> int:

@@ -5,6 +5,7 @@ from celery import shared_task
 from backoffice.core.task_policy import retry_policy
 
 from . import services
+from .constants import RECEIPT_JOB
 
 RETRY = retry_policy()
 
@@ -15,7 +16,7 @@ def check_dossier_files(dossier_id: int) -> int:
     return services.dossier_files_check(dossier_id=dossier_id)
 
 
-@shared_task(**RETRY, lease_kind="dossier_receipt")
+@shared_task(**RETRY, lease_kind=RECEIPT_JOB)
 def issue_dossier_receipt(dossier_id: int) -> int:
     """Check the files, then make, sign and store form 01 once; then queue the
     receipt e-mail. Runs under a lease: a worker that dies mid-way is replaced."""

@@ -12,6 +12,7 @@ class ScanningConfig(AppConfig):
     def ready(self) -> None:
         from backoffice.core.leases import register_give_up
 
-        from .services import SCAN_JOB, scan_batch_give_up
+        from .constants import SCAN_JOB
+        from .services import scan_batch_give_up
 
         register_give_up(SCAN_JOB, scan_batch_give_up)

@@ -26,3 +26,7 @@ class ReviewState(models.TextChoices):
     PENDING = "pending", _("Chờ xem lại")
     ASSIGNED = "assigned", _("Đã gán vào hồ sơ")
     DISCARDED = "discarded", _("Đã loại bỏ")
+
+
+# The lease kind of a scan batch run (backoffice.core.leases).
+SCAN_JOB = "scan_batch"

@@ -35,7 +35,13 @@ from backoffice.dossiers.uploads import UploadRejected, sanitize_filename
 from backoffice.procedures.constants import CopyForm
 from backoffice.procedures.models import Procedure, ProcedureComponent
 
-from .constants import BatchSource, BatchStatus, ReviewReason, ReviewState
+from .constants import (
+    SCAN_JOB,
+    BatchSource,
+    BatchStatus,
+    ReviewReason,
+    ReviewState,
+)
 from .models import ScanBatch, ScanPage
 
 logger = logging.getLogger(__name__)
@@ -952,9 +958,6 @@ def scan_batch_requeue(*, actor: AbstractBaseUser, batch: ScanBatch) -> ScanBatc
     )
     _queue_batch(locked.pk)
     return locked
-
-
-SCAN_JOB = "scan_batch"
 
 
 def _queue_batch(batch_id: int) -> None:

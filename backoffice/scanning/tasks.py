@@ -7,11 +7,12 @@ from celery import shared_task
 from backoffice.core.task_policy import retry_policy
 
 from . import services
+from .constants import SCAN_JOB
 
 RETRY = retry_policy(max_retries=5)
 
 
-@shared_task(**RETRY, lease_kind="scan_batch", lease_ttl=settings.SCAN_LEASE_SECONDS)
+@shared_task(**RETRY, lease_kind=SCAN_JOB, lease_ttl=settings.SCAN_LEASE_SECONDS)
 def process_scan_batch(batch_id: int) -> str | None:
     """Run the pipeline on a batch and attach its files; returns the batch status.
 

@@ -18,9 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from backoffice.dossiers.handling import dossier_receipt_retry
 from backoffice.dossiers.models import Dossier, DossierFile
 from backoffice.dossiers.selectors import dossier_receipt_state
-from backoffice.dossiers.services import dossier_receipt_retry
 from backoffice.procedures.constants import CopyForm
 
 from . import services

@@ -1,32 +1,12 @@
 """The transactional outbox: follow-up work is on disk with the write it follows."""
 
 import pytest
-from kombu.exceptions import OperationalError as BrokerDown
 
 from backoffice.core.models import OutboxMessage
 from backoffice.core.outbox import outbox_enqueue, outbox_prune, outbox_send
 from backoffice.core.tasks import drain_outbox, send_email
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def broker(monkeypatch):
-    """Records what reaches the broker; `down=True` makes publishing fail as kombu
-    does when Redis refuses the connection."""
-    from celery.app.task import Task
-
-    state = {"down": False, "published": []}
-
-    def apply_async(self, args=None, kwargs=None, **options):
-        if state["down"]:
-            raise BrokerDown(
-                "Error 111 connecting to 127.0.0.1:6379. Connection refused."
-            )
-        state["published"].append((self.name, list(args or []), dict(kwargs or {})))
-
-    monkeypatch.setattr(Task, "apply_async", apply_async)
-    return state
 
 
 def test_delay_on_commit_writes_a_row_in_the_transaction_and_sends_after_commit(

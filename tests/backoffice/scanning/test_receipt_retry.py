@@ -8,6 +8,7 @@ import pytest
 from backoffice.core.constants import Role
 from backoffice.core.leases import lease_acquire, lease_release
 from backoffice.core.models import AuditLogEntry, JobLease, OutboxMessage
+from backoffice.dossiers import handling
 from backoffice.dossiers import services as dossier_services
 from backoffice.dossiers.models import DossierFile
 from backoffice.dossiers.tasks import issue_dossier_receipt
@@ -71,10 +72,10 @@ def test_retry_is_refused_while_running_and_without_the_reception_right(
     )
     JobLease.objects.update(holder="other-host:7")
     with pytest.raises(ValidationError):
-        dossier_services.dossier_receipt_retry(dossier=counter_dossier, actor=officer)
+        handling.dossier_receipt_retry(dossier=counter_dossier, actor=officer)
     clerk = make_staff("vanthu", agency=agency_tree["ward"], role=Role.CLERK)
     with pytest.raises(PermissionDenied):
-        dossier_services.dossier_receipt_retry(dossier=counter_dossier, actor=clerk)
+        handling.dossier_receipt_retry(dossier=counter_dossier, actor=clerk)
     assert not AuditLogEntry.objects.filter(action="dossier.receipt_retried").exists()
 
 
