@@ -33,3 +33,6 @@ urlpatterns += i18n_patterns(
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
+
+# Unexpected failures: 503 with Retry-After when the database is away, else 500.
+handler500 = "backoffice.core.errors.server_error"
