@@ -49,13 +49,17 @@ def test_scan_batch_survives_a_killed_worker(
     )
     first = workers.start()
     wait_for(
-        lambda: ScanBatch.objects.filter(
-            pk=batch.pk, status=BatchStatus.RUNNING, pages_done__gte=2
-        ).exists(),
+        lambda: (
+            ScanBatch.objects.filter(pk=batch.pk, status=BatchStatus.RUNNING)
+            .exclude(started_at=None)
+            .exists()
+        ),
         120,
-        "the batch to be half-way",
+        "the batch to start",
     )
+    time.sleep(1.5)  # well inside the run: OCR of 11 pages takes several seconds
     done = ScanBatch.objects.get(pk=batch.pk).pages_done
+    assert not ScanBatch.objects.filter(pk=batch.pk, status=BatchStatus.DONE).exists()
     killed_at = time.monotonic()
     workers.kill(first)
     report(f"batch {batch.pk} was running, {done} of {len(LAYOUT)} pages done")
