@@ -179,3 +179,6 @@ __all__ = [
     "SignatureVerdict",
     "Urgency",
 ]
+
+# The lease kind of the OCR job of a document file (backoffice.core.leases).
+OCR_JOB = "document_ocr"

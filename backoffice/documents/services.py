@@ -25,7 +25,7 @@ from django.utils.module_loading import import_string
 from backoffice.core.services import audit_record, snapshot
 from backoffice.signatures.verification import UnreadablePdf
 
-from .constants import DocumentType, LegalStatus, SignatureVerdict
+from .constants import OCR_JOB, DocumentType, LegalStatus, SignatureVerdict
 from .models import DocumentFile, OfficialDocument, TextSource
 from .number_symbols import number_symbol_key, number_symbol_parse
 from .pdf import PdfFacts, pdf_facts
@@ -304,9 +304,11 @@ def document_save(
     )
     for record in stored:
         if record.text_source == TextSource.NONE:
+            from backoffice.core.leases import lease_queue
+
             from .tasks import ocr_document_file
 
-            ocr_document_file.delay_on_commit(record.pk)
+            lease_queue(kind=OCR_JOB, object_id=record.pk, task=ocr_document_file.name)
     return SaveOutcome(
         document=document, change="created" if before is None else "updated"
     )

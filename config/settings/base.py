@@ -202,6 +202,8 @@ LEASE_SECONDS = env.float("LEASE_SECONDS", default=60.0)
 # A job queued this long without starting lost its message (broker restarted).
 LEASE_QUEUED_SECONDS = env.float("LEASE_QUEUED_SECONDS", default=900.0)
 SCAN_LEASE_SECONDS = env.float("SCAN_LEASE_SECONDS", default=60.0)
+# OCR of a long library PDF is one Tesseract run with no progress to report.
+DOCUMENT_OCR_LEASE_SECONDS = env.float("DOCUMENT_OCR_LEASE_SECONDS", default=1800.0)
 
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 # Search (search/): Elasticsearch when ELASTICSEARCH_URL is set, otherwise the

@@ -278,6 +278,12 @@ def test_a_scan_without_text_is_read_by_ocr(publish):
     assert [hit.number_symbol for hit in hits] == ["15/2016/QĐ-UBND"]
     # Idempotent: a file that has text is not read again.
     assert document_file_ocr(file_id=record.pk) is False
+    # The OCR ran under a lease, released as done: a worker dying mid-OCR would
+    # have left it running for the reaper to re-queue.
+    from backoffice.core.models import JobLease
+
+    lease = JobLease.objects.get(kind="document_ocr", object_id=record.pk)
+    assert lease.state == JobLease.State.DONE and lease.runs == 1
 
 
 def test_a_new_pdf_replaces_the_old_one_once_committed(publish, settings):
