@@ -39,24 +39,34 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def lease_queue(*, kind: str, object_id: int, task: str) -> JobLease:
+def lease_queue(*, kind: str, object_id: int, task: str) -> None:
     """(Re)queue a job: its lease is reset and the task goes through the outbox
     with the current transaction. Staff re-runs come here too."""
     from .outbox import outbox_enqueue
 
-    lease, _ = JobLease.objects.update_or_create(
-        kind=kind,
-        object_id=object_id,
-        defaults={
-            "task": task,
-            "state": JobLease.State.QUEUED,
-            "holder": "",
-            "expires_at": None,
-            "requeues": 0,
-        },
+    # One upsert: this runs inside every submission.
+    JobLease.objects.bulk_create(
+        [
+            JobLease(
+                kind=kind,
+                object_id=object_id,
+                task=task,
+                state=JobLease.State.QUEUED,
+                updated_at=timezone.now(),
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["kind", "object_id"],
+        update_fields=[
+            "task",
+            "state",
+            "holder",
+            "expires_at",
+            "requeues",
+            "updated_at",
+        ],
     )
     outbox_enqueue(task=task, args=[object_id])
-    return lease
 
 
 def lease_acquire(*, kind: str, object_id: int, task: str, ttl: float) -> bool:

@@ -17,12 +17,25 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
 import holidays
 
 from .constants import CalendarDayKind
 from .models import Agency, CalendarDay
+
+VERSION_KEY = "workcal:version"
+CACHE_SECONDS = 300
+
+
+def calendar_changed(**kwargs: object) -> None:
+    """Signal receiver: a calendar day (or the agency tree) changed."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, None)
+
 
 MAX_DAYS = 3650
 
@@ -93,6 +106,21 @@ class WorkingCalendar:
         self.overrides = self._load_overrides()
 
     def _load_overrides(self) -> dict[dt.date, str]:
+        # Read on every submission; the days off change a few times a year. Cached
+        # for a few minutes, and dropped at once by a change in this process
+        # (`calendar_changed`, connected in apps.py).
+        key = f"workcal:{cache.get_or_set(VERSION_KEY, 1, None)}:{self.agency_id}"
+        overrides = cache.get(key)
+        if overrides is None:
+            overrides = self._read_overrides()
+            cache.set(key, overrides, CACHE_SECONDS)
+        return overrides
+
+    @property
+    def agency_id(self) -> int | None:
+        return self.agency.pk if self.agency is not None else None
+
+    def _read_overrides(self) -> dict[dt.date, str]:
         chain: list[Agency | None] = [None]
         if self.agency is not None:
             chain += list(reversed(self.agency.ancestors())) + [self.agency]

@@ -1,6 +1,6 @@
 """Online submission drafts: save, resume, and submit (which creates the dossier)."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
@@ -83,9 +83,9 @@ def draft_save(
     return draft
 
 
-def draft_uploads(*, draft: SubmissionDraft) -> dict[int, list[CheckedUpload]]:
+def _uploads_of(records: Iterable[DraftFile]) -> dict[int, list[CheckedUpload]]:
     files: dict[int, list[CheckedUpload]] = {}
-    for record in draft.files.all():
+    for record in records:
         with record.file.open("rb") as handle:
             content = handle.read()
         files.setdefault(record.component_id, []).append(
@@ -118,7 +118,12 @@ def draft_submit(*, draft: SubmissionDraft) -> Dossier:
     draft's deletion; a repeated or concurrent submit of the same draft returns the
     dossier the first one made. The draft's files leave storage after commit.
     """
-    locked = SubmissionDraft.objects.select_for_update().filter(pk=draft.pk).first()
+    locked = (
+        SubmissionDraft.objects.select_for_update(of=("self",))
+        .select_related("procedure", "owner")
+        .filter(pk=draft.pk)
+        .first()
+    )
     done = Dossier.objects.filter(source_draft_key=draft.key).first()
     if done is not None:
         return done
@@ -126,6 +131,8 @@ def draft_submit(*, draft: SubmissionDraft) -> Dossier:
         raise ValidationError({"draft": _("Hồ sơ nháp không còn nữa.")})
     draft = locked
     data = draft.data
+    records = list(draft.files.all())
+    uploads = _uploads_of(records)
     on_behalf = bool(data.get("on_behalf"))
     agency = Agency.objects.filter(code=data.get("agency") or "").first()
     if agency is None:
@@ -150,18 +157,20 @@ def draft_submit(*, draft: SubmissionDraft) -> Dossier:
                 str(data.get("representative_phone", "")) if on_behalf else ""
             ),
         ),
-        files=draft_uploads(draft=draft),
+        files=uploads,
         owner=draft.owner,
         result_delivery=str(data.get("result_delivery") or "desk"),
         source_draft_key=draft.key,
     )
-    draft_discard(draft=draft)
+    draft_discard(draft=draft, records=records)
     return dossier
 
 
-def draft_discard(*, draft: SubmissionDraft) -> None:
+def draft_discard(
+    *, draft: SubmissionDraft, records: list[DraftFile] | None = None
+) -> None:
     """Delete the draft; its files leave storage once the deletion commits."""
-    for record in draft.files.all():
+    for record in draft.files.all() if records is None else records:
         transaction.on_commit(
             lambda f=record.file: f.storage.delete(f.name), robust=True
         )

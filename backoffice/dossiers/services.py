@@ -93,7 +93,11 @@ def _store_files(
     kind: str,
     by: AbstractBaseUser | None,
     stored: list[str],
+    check: bool = True,
 ) -> list[DossierFile]:
+    """Store checked uploads as the dossier's immutable files; unless `check` is
+    off (the caller queues work that checks them first), queue their signature
+    check."""
     created = []
     for component_id, uploads in files.items():
         for upload in uploads:
@@ -112,7 +116,7 @@ def _store_files(
             stored.append(record.file.name)
             record.save()
             created.append(record)
-    if created:
+    if created and check:
         # Every file that enters a dossier gets its signature check (Art. 4.1.c).
         from .tasks import check_dossier_files
 
@@ -175,7 +179,12 @@ def dossier_submit(
         source_draft_key=source_draft_key,
         **_applicant_fields(applicant),
     )
-    dossier.full_clean(exclude=["code"])
+    # Field checks only: the foreign keys were just read and the unique columns are
+    # guarded by the database (each check would be one more query per submission).
+    dossier.full_clean(
+        exclude=["code", "procedure", "agency", "owner", "received_by"],
+        validate_unique=False,
+    )
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -187,6 +196,7 @@ def dossier_submit(
                 kind=DossierFile.Kind.SUBMITTED,
                 by=owner or received_by,
                 stored=stored,
+                check=False,  # the receipt job below checks them before signing
             )
             DossierStatusEvent.objects.create(
                 dossier=dossier,

@@ -121,11 +121,13 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
 @citizen_required
 @require_POST
 def submit(request: HttpRequest, code: str) -> HttpResponse:
-    procedure = _procedure(code)
+    # The draft names the procedure: one query instead of reading the procedure
+    # with its components first (the service reads what it checks).
     draft = SubmissionDraft.objects.filter(
-        owner=request.user, procedure=procedure
+        owner=request.user, procedure__code=code, procedure__is_active=True
     ).first()
     if draft is None:
+        _procedure(code)  # 404 for an unknown or withdrawn procedure
         # A repeated submit (retry, double click) of a draft already submitted.
         done = draft_submitted_dossier(
             owner=request.user, key=request.POST.get("draft_key", "")
