@@ -644,6 +644,27 @@ def verify(env: Environment, codes: list[str], files_expected: int) -> dict:
 # --------------------------------------------------------------------- main
 
 
+def submission_queries(env: Environment) -> dict:
+    """The SQL queries of one submission, counted by bench/submission_queries.py on
+    this run's database (in-process test client: the count, not the timing)."""
+    done = subprocess.run(  # noqa: S603 — our interpreter, fixed arguments
+        [sys.executable, str(ROOT / "bench" / "submission_queries.py")],
+        cwd=ROOT,
+        env=dict(
+            env.env,
+            DJANGO_SETTINGS_MODULE="config.settings.dev",
+            DEBUG="false",
+            ALLOWED_HOSTS="testserver",
+        ),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"submission_queries failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def machine_facts() -> dict:
     model = ""
     try:
@@ -801,6 +822,11 @@ def main() -> int:
 
         report["lookups"] = lookups
         report["submissions"] = submissions
+        report["submission_queries"] = submission_queries(env)
+        log(
+            "SQL queries per submission (upload + review + submit): "
+            f"{report['submission_queries']['queries_whole_submission']}"
+        )
         # A rate reached with failed requests is not reached.
         lookup_ok = (
             lookups["ok_per_second"] >= TARGETS["lookups_per_second"]

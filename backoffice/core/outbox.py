@@ -9,10 +9,13 @@ broker that is down never fails the request and never loses the work:
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +41,7 @@ def outbox_enqueue(
     message = OutboxMessage.objects.create(
         task=task, args=args or [], kwargs=kwargs or {}, options=options or {}
     )
-    transaction.on_commit(lambda: outbox_send(ids=[message.pk]), robust=True)
+    transaction.on_commit(lambda: outbox_publish(messages=[message]), robust=True)
     return message.pk
 
 
@@ -48,8 +51,6 @@ def outbox_send(*, ids: list[int] | None = None, older_than: float = 0) -> int:
     Stops at the first broker error (the rest would fail the same way) and records
     it on the message. Returns how many were published.
     """
-    from config.celery import app
-
     from .models import OutboxMessage
 
     pending = OutboxMessage.objects.filter(sent_at__isnull=True)
@@ -59,8 +60,18 @@ def outbox_send(*, ids: list[int] | None = None, older_than: float = 0) -> int:
         pending = pending.filter(
             created_at__lte=timezone.now() - dt.timedelta(seconds=older_than)
         )
+    return outbox_publish(messages=list(pending.order_by("pk")[:500]))
+
+
+def outbox_publish(*, messages: "list[OutboxMessage]") -> int:
+    """Publish these messages in order, marking each sent; stop at the first broker
+    error, recorded on the message. Returns how many were published."""
+    from config.celery import app
+
+    from .models import OutboxMessage
+
     sent = 0
-    for message in pending.order_by("pk")[:500]:
+    for message in messages:
         options = {**message.options, **_PUBLISH}
         # The task object when this process has it (eager mode runs it here), else
         # by name: the worker that consumes it knows it.

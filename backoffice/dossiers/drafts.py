@@ -37,6 +37,8 @@ def draft_for(*, owner: AbstractBaseUser, procedure: Procedure) -> SubmissionDra
     draft, created = SubmissionDraft.objects.get_or_create(
         owner=owner, procedure=procedure
     )
+    # The caller's procedure (with its prefetched components), not a fresh read.
+    draft.procedure = procedure
     if created:
         draft.data = {
             "applicant_name": owner.get_full_name(),

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,7 +15,7 @@ from backoffice.dossiers.drafts import (
     draft_submit,
     draft_submitted_dossier,
 )
-from backoffice.dossiers.models import SubmissionDraft
+from backoffice.dossiers.models import DraftFile, SubmissionDraft
 from backoffice.dossiers.uploads import CheckedUpload, UploadRejected, check_upload
 from backoffice.procedures.models import Procedure
 from backoffice.procedures.selectors import procedure_get
@@ -105,12 +106,19 @@ def fill(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def review(request: HttpRequest, code: str) -> HttpResponse:
     procedure = _procedure(code)
-    draft = SubmissionDraft.objects.filter(
-        owner=request.user, procedure=procedure
-    ).first()
+    draft = (
+        SubmissionDraft.objects.filter(owner=request.user, procedure=procedure)
+        .prefetch_related(
+            Prefetch("files", DraftFile.objects.select_related("component"))
+        )
+        .first()
+    )
     if draft is None:
         return redirect("submission-fill", code=code)
-    agency = procedure.agencies.filter(code=draft.data.get("agency")).first()
+    agency = next(
+        (a for a in procedure.agencies.all() if a.code == draft.data.get("agency")),
+        None,
+    )
     return render(
         request,
         "portal/submission/review.html",

@@ -33,7 +33,7 @@ LAYOUT = [
 def _outbox_left_to_the_workers(monkeypatch):
     """This process writes outbox rows but never publishes them itself: the drill
     workers' beat drains them onto the drill's own broker."""
-    monkeypatch.setattr("backoffice.core.outbox.outbox_send", lambda **kw: 0)
+    monkeypatch.setattr("backoffice.core.outbox.outbox_publish", lambda **kw: 0)
 
 
 def test_scan_batch_survives_a_killed_worker(
