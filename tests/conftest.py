@@ -25,6 +25,12 @@ def _private_media(settings, tmp_path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _private_signing_keys(settings, tmp_path) -> None:
+    """Agency signing keys (load_demo makes one) go to the test's folder, never var/."""
+    settings.SIGNING_KEYS_ROOT = tmp_path / "signing-keys"
+
+
+@pytest.fixture(autouse=True)
 def _private_search_index(settings, tmp_path):
     """Every test indexes into its own embedded index, never into var/search."""
     import search

@@ -18,10 +18,14 @@ from backoffice.core.constants import Role
 from backoffice.core.models import Agency
 from backoffice.core.services import agency_upsert, membership_grant
 from backoffice.procedures.services import procedures_import
-from backoffice.signatures.services import demo_pki_install
+from backoffice.signatures.services import (
+    demo_agency_certificate_install,
+    demo_crl_install,
+    demo_pki_install,
+)
 
 from .agencies import AGENCIES, AGENCY_ADDRESSES, PROVINCE, SUCCESSOR
-from .dossiers import CITIZEN_EMAIL, CITIZEN_PASSWORD, demo_dossiers_load
+from .dossiers import CITIZEN_EMAIL, CITIZEN_PASSWORD, WARD, demo_dossiers_load
 from .publications import demo_publications_load
 
 PROCEDURES_FILE = (
@@ -111,6 +115,15 @@ def demo_load() -> dict[str, Any]:
         directory=Path(settings.SIGNING_PKCS12_PATH).parent,
         password=settings.SIGNING_PKCS12_PASSWORD,
     )
+    # The ward signs its receipts with its own certificate from the demo CA, whose
+    # (empty) CRL is imported so revocation is checked offline.
+    ward_certificate = demo_agency_certificate_install(
+        actor=None,
+        agency=agencies[WARD],
+        pki=pki,
+        password=settings.SIGNING_PKCS12_PASSWORD,
+    )
+    demo_crl_install(actor=None, pki=pki, password=settings.SIGNING_PKCS12_PASSWORD)
     staff = demo_staff_load(agencies)
     officer = User.objects.get(username="tiepnhan")
     dossiers = demo_dossiers_load(officer=officer)
@@ -122,7 +135,15 @@ def demo_load() -> dict[str, Any]:
             "updated": len(result.updated),
             "unchanged": len(result.unchanged),
         },
-        "pki": {"pkcs12": str(pki.pkcs12_path), "root_pem": str(pki.root_pem_path)},
+        "pki": {
+            "pkcs12": str(pki.pkcs12_path),
+            "root_pem": str(pki.root_pem_path),
+            "agency_certificates": (
+                [{"agency": WARD, "subject": ward_certificate.subject}]
+                if ward_certificate
+                else []
+            ),
+        },
         "staff": staff,
         "citizen": {
             "email": CITIZEN_EMAIL,

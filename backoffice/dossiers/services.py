@@ -371,6 +371,7 @@ def dossier_receipt_issue(*, dossier_id: int) -> DossierFile:
         pdf_bytes=unsigned,
         reason=f"Tiếp nhận hồ sơ {dossier.code}",
         location=dossier.agency.name,
+        agency=dossier.agency,
     )
     record = DossierFile(
         dossier=dossier,

@@ -20,6 +20,22 @@ class VerdictKind(models.TextChoices):
     UNSIGNED = "unsigned", _("Chưa ký số")
 
 
+class SigningKeyKind(models.TextChoices):
+    """Where an agency's signing key lives. Only PKCS#12 files are implemented; the
+    PKCS#11 token (outgoing documents) is reserved and refused for now."""
+
+    PKCS12 = "pkcs12", _("Tệp PKCS#12 (.p12/.pfx)")
+    PKCS11 = "pkcs11", _("Thiết bị ký số PKCS#11 (token/HSM)")
+
+
+class RevocationStatus(models.TextChoices):
+    """Revocation state of a signing certificate (`verify_pdf` key "revocation")."""
+
+    GOOD = "good", _("Chưa bị thu hồi")
+    REVOKED = "revoked", _("Đã bị thu hồi")
+    NOT_CHECKED = "not_checked", _("Chưa kiểm tra được tình trạng thu hồi")
+
+
 class Reason:
     """Short Vietnamese explanations attached to each signature of a verdict.
 
@@ -41,6 +57,34 @@ class Reason:
     TIMESTAMP_INVALID = "Dấu thời gian của chữ ký không hợp lệ"
     TIMESTAMP_UNTRUSTED = "Dấu thời gian của chữ ký không được tin cậy"
     POLICY_VIOLATED = "Thay đổi sau khi ký vượt quá quyền cho phép của chữ ký"
+
+
+class RevocationNote:
+    """Why a signature's revocation state is what it is ("revocation_detail").
+
+    Plain strings for the same reason as `Reason`; `{placeholders}` are filled with
+    str.format.
+    """
+
+    GOOD = "Đã đối chiếu CRL/OCSP: chứng thư số chưa bị thu hồi tại thời điểm ký"
+    REVOKED = "Chứng thư số đã bị thu hồi từ {date} (lý do: {reason})"
+    NO_DATA = (
+        "Chưa kiểm tra thu hồi: không có danh sách thu hồi (CRL) hay phản hồi OCSP "
+        "cho chứng thư này"
+    )
+    FETCH_FAILED = (
+        "Chưa kiểm tra thu hồi: không tải được CRL/OCSP từ {urls} "
+        "(mạng không truy cập được hoặc máy chủ không trả lời)"
+    )
+    UNUSABLE = (
+        "Chưa kiểm tra thu hồi: CRL/OCSP hiện có không dùng được "
+        "(đã hết hạn hoặc không do tổ chức cấp chứng thư ký)"
+    )
+    CHAIN_FAILED = (
+        "Chưa kiểm tra thu hồi: chứng thư số hoặc chuỗi chứng thư không hợp lệ "
+        "hay không được tin cậy"
+    )
+    UNREADABLE = "Chưa kiểm tra thu hồi: không đọc được chữ ký"
 
 
 DEMO_ROOT_NAME = "Demo Root CA — UBND tỉnh Sóc Trăng"

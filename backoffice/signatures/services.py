@@ -1,15 +1,37 @@
-"""Writes of the signatures capability: the trust store and the demo PKI."""
+"""Writes of the signatures capability: the trust store, agency signing
+certificates, imported CRLs and the demo PKI."""
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
+from cryptography import x509
+
+from backoffice.core.models import Agency
 from backoffice.core.services import audit_record, snapshot
 
-from .constants import CertificateKind
-from .models import TrustedCertificate
-from .pki import DemoPki, certificate_facts, make_demo_pki
+from .constants import DEMO_ORGANIZATION, CertificateKind, SigningKeyKind
+from .models import AgencySigningCertificate, RevocationList, TrustedCertificate
+from .pki import (
+    DemoPki,
+    certificate_facts,
+    load_demo_ca,
+    make_crl,
+    make_demo_pki,
+    make_signing_certificate,
+    pkcs12_bytes,
+)
+
+# A demo CRL is re-issued when less than this remains before its nextUpdate.
+DEMO_CRL_DAYS = 30
+DEMO_CRL_RENEW_BEFORE = dt.timedelta(days=7)
 
 
 @transaction.atomic
@@ -74,3 +96,158 @@ def demo_pki_install(
         kind=CertificateKind.ROOT,
     )
     return pki, root
+
+
+def _key_facts(record: AgencySigningCertificate) -> dict[str, Any]:
+    # What the audit log keeps about a signing key: never the file or a password.
+    return {
+        **snapshot(record),
+        "pkcs12_file": record.pkcs12_file.name,
+        "subject": record.subject,
+        "issuer": record.issuer,
+        "serial": record.serial,
+        "fingerprint_sha256": record.fingerprint_sha256,
+        "not_after": record.not_after.isoformat() if record.not_after else None,
+    }
+
+
+@transaction.atomic
+def agency_signing_certificate_save(
+    *,
+    actor: AbstractBaseUser | None,
+    agency: Agency,
+    pkcs12_data: bytes | None = None,
+    password_env: str = "",
+    kind: str = SigningKeyKind.PKCS12,
+    is_active: bool = True,
+) -> AgencySigningCertificate:
+    """Create or update the signing certificate of `agency` (one per agency).
+
+    `pkcs12_data` replaces the key file (None keeps the stored one). Validates like
+    the admin form — the file must open with the password held in the environment
+    variable `password_env` and hold a certificate that can sign today; kind
+    "pkcs11" is refused — raising ValidationError and changing nothing. Audited.
+    """
+    record = AgencySigningCertificate.objects.filter(agency=agency).first()
+    before = _key_facts(record) if record else None
+    if record is None:
+        record = AgencySigningCertificate(agency=agency)
+    record.kind, record.password_env, record.is_active = kind, password_env, is_active
+    if pkcs12_data is not None:
+        record.pkcs12_file = ContentFile(pkcs12_data, name="agency.p12")
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=actor,
+        action=(
+            "agencysigningcertificate.created"
+            if before is None
+            else "agencysigningcertificate.updated"
+        ),
+        obj=record,
+        before=before,
+        after=_key_facts(record),
+        agency=agency,
+    )
+    return record
+
+
+@dataclass(frozen=True)
+class CrlImport:
+    """Result of importing one CRL file: the row and what happened to it."""
+
+    crl: RevocationList
+    outcome: str  # "created" | "updated" | "unchanged"
+
+
+def _crl_facts(row: RevocationList) -> dict[str, Any]:
+    return {
+        "issuer": row.issuer,
+        "number": row.number,
+        "this_update": row.this_update.isoformat(),
+        "next_update": row.next_update.isoformat() if row.next_update else None,
+        "revoked_count": row.revoked_count,
+        "sha256": row.sha256,
+    }
+
+
+@transaction.atomic
+def revocation_list_import(*, actor: AbstractBaseUser | None, data: bytes) -> CrlImport:
+    """Store a CRL file (DER or PEM) as the list of its CA, replacing an older one.
+
+    Raises ValidationError and changes nothing for anything but one full CRL, for a
+    list older than the stored one of the same CA, and for a list whose signature
+    does not match that CA's certificate in the trust store. Audited.
+    """
+    probe = RevocationList()
+    probe.stage_crl(data)
+    row = RevocationList.objects.filter(
+        issuer_hash=probe.issuer_hash, authority_key_id=probe.authority_key_id
+    ).first()
+    if row is not None and row.sha256 == probe.sha256:
+        return CrlImport(crl=row, outcome="unchanged")
+    before = _crl_facts(row) if row else None
+    row = row or RevocationList()
+    row.stage_crl(data)
+    row.full_clean()
+    row.save()
+    audit_record(
+        actor=actor,
+        action="revocationlist.created" if before is None else "revocationlist.updated",
+        obj=row,
+        before=before,
+        after=_crl_facts(row),
+    )
+    return CrlImport(crl=row, outcome="created" if before is None else "updated")
+
+
+def demo_agency_certificate_install(
+    *, actor: AbstractBaseUser | None, agency: Agency, pki: DemoPki, password: str
+) -> AgencySigningCertificate | None:
+    """Give `agency` its own signing certificate issued by the demo CA (kept if it
+    has one). None when the demo CA key is not at hand (a PKI made before it was
+    kept, or another password): the agency then signs with the installation
+    certificate."""
+    existing = AgencySigningCertificate.objects.filter(agency=agency).first()
+    if existing is not None:
+        return existing
+    try:
+        ca = load_demo_ca(pki=pki, password=password)
+    except (OSError, ValueError, TypeError):
+        return None
+    keypair = make_signing_certificate(
+        issuer=ca, common_name=agency.name, organization=DEMO_ORGANIZATION
+    )
+    # No password, so no environment variable to set for the demo; the file is
+    # still private (SIGNING_KEYS_ROOT, mode 0600).
+    data = pkcs12_bytes(signer=keypair, chain=[ca.certificate], password="")
+    return agency_signing_certificate_save(actor=actor, agency=agency, pkcs12_data=data)
+
+
+def demo_crl_install(
+    *, actor: AbstractBaseUser | None, pki: DemoPki, password: str
+) -> RevocationList | None:
+    """Publish an (empty) CRL of the demo CA, so demo signatures are checked for
+    revocation offline; re-issued when it nears its nextUpdate. None without the
+    demo CA key."""
+    try:
+        ca = load_demo_ca(pki=pki, password=password)
+    except (OSError, ValueError, TypeError):
+        return None
+    now = timezone.now()
+    key_id = x509.SubjectKeyIdentifier.from_public_key(ca.key.public_key()).digest
+    current = RevocationList.objects.filter(
+        authority_key_id=key_id.hex(), next_update__gt=now
+    ).first()
+    if current is not None and current.next_update - now > DEMO_CRL_RENEW_BEFORE:
+        return current
+    data = make_crl(
+        issuer=ca,
+        this_update=now - dt.timedelta(minutes=1),
+        next_update=now + dt.timedelta(days=DEMO_CRL_DAYS),
+        number=int(now.timestamp()),
+    )
+    try:
+        return revocation_list_import(actor=actor, data=data).crl
+    except ValidationError:
+        return None  # a CRL of another demo CA with the same name is stored

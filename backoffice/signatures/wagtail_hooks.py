@@ -1,15 +1,18 @@
-"""Wagtail admin: the trust store (chứng thư tin cậy) as a snippet.
+"""Wagtail admin: the trust store (chứng thư tin cậy), agency signing certificates
+and imported CRLs as snippets.
 
 Create/edit/delete made there are audited by the hooks in backoffice.core, because
-TrustedCertificate sets `audit_in_admin = True`.
+the models set `audit_in_admin = True`.
 """
 
+from django.forms import FileInput
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import TrustedCertificate
+from .forms import AgencySigningCertificateAdminForm, RevocationListAdminForm
+from .models import AgencySigningCertificate, RevocationList, TrustedCertificate
 
 
 class TrustedCertificateViewSet(SnippetViewSet):
@@ -29,4 +32,39 @@ class TrustedCertificateViewSet(SnippetViewSet):
     ]
 
 
+class AgencySigningCertificateViewSet(SnippetViewSet):
+    model = AgencySigningCertificate
+    icon = "key"
+    menu_label = _("Chứng thư ký số của cơ quan")
+    list_display = ["agency", "kind", "subject", "not_after", "is_active"]
+    list_filter = ["kind", "is_active"]
+    add_to_admin_menu = True
+    menu_order = 241
+    edit_handler = ObjectList(
+        [
+            FieldPanel("agency"),
+            FieldPanel("kind"),
+            # A plain file input: the stored key has no URL to link to.
+            FieldPanel("pkcs12_file", widget=FileInput(attrs={"accept": ".p12,.pfx"})),
+            FieldPanel("password_env"),
+            FieldPanel("is_active"),
+        ],
+        base_form_class=AgencySigningCertificateAdminForm,
+    )
+
+
+class RevocationListViewSet(SnippetViewSet):
+    model = RevocationList
+    icon = "warning"
+    menu_label = _("Danh sách thu hồi (CRL)")
+    list_display = ["issuer", "number", "this_update", "next_update", "revoked_count"]
+    add_to_admin_menu = True
+    menu_order = 242
+    edit_handler = ObjectList(
+        [FieldPanel("crl_file")], base_form_class=RevocationListAdminForm
+    )
+
+
 register_snippet(TrustedCertificateViewSet)
+register_snippet(AgencySigningCertificateViewSet)
+register_snippet(RevocationListViewSet)

@@ -297,6 +297,25 @@ LOGGING = {
     },
 }
 
+# Per-agency signing certificates (PKCS#12 uploaded in the admin) live in this
+# private folder, outside MEDIA_ROOT, never served. Their passwords stay out of the
+# database: a record names one of the SIGNING_PASSWORD_* environment variables.
+SIGNING_KEYS_ROOT = Path(
+    env("SIGNING_KEYS_ROOT", default=str(VAR_DIR / "private" / "signing-keys"))
+)
+SIGNING_KEY_PASSWORDS = {
+    name: value
+    for name, value in env.ENVIRON.items()
+    if name.startswith("SIGNING_PASSWORD_")
+}
+# Revocation (CRL/OCSP): fetched from the URLs a certificate names when this is on,
+# each request bounded by REVOCATION_FETCH_TIMEOUT seconds; a failed fetch is not
+# retried for REVOCATION_FETCH_RETRY_SECONDS. Fetched data is cached until its
+# nextUpdate; administrators also import CRL files (admin, `manage.py import_crl`).
+REVOCATION_FETCH = env.bool("REVOCATION_FETCH", default=True)
+REVOCATION_FETCH_TIMEOUT = env.float("REVOCATION_FETCH_TIMEOUT", default=3.0)
+REVOCATION_FETCH_RETRY_SECONDS = env.int("REVOCATION_FETCH_RETRY_SECONDS", default=300)
+
 # Content-Security-Policy (django-csp): no inline or third-party script anywhere on
 # the portal and back office; inline styles are allowed (templates carry small
 # <style> blocks). The Wagtail and Django admins and the API docs page are left to

@@ -28,6 +28,8 @@ CONTRACT_KEYS = {
     "covers_whole_file",
     "modified_after_signing",
     "reason",
+    "revocation",
+    "revocation_detail",
 }
 
 

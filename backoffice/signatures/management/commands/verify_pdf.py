@@ -1,5 +1,8 @@
 """`manage.py verify_pdf FILE [--json] [--trust-root PEM]...` — signature verdict.
 
+Each signature also says whether its certificate was checked for revocation
+("revocation": good / revoked / not_checked, and why in "revocation_detail").
+
 Exit status: 0 valid, 1 untrusted/invalid/unsigned, 2 unreadable input or file.
 """
 
@@ -10,7 +13,7 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from backoffice.signatures.constants import VerdictKind
+from backoffice.signatures.constants import RevocationStatus, VerdictKind
 from backoffice.signatures.verification import UnreadablePdf, Verdict, pdf_verify
 
 YES_NO = {True: "có", False: "không"}
@@ -78,5 +81,7 @@ class Command(BaseCommand):
                 f" | Bao phủ toàn bộ tệp: {YES_NO[signature.covers_whole_file]}"
                 f" | Sửa đổi sau khi ký: {YES_NO[signature.modified_after_signing]}",
                 f"  Nhận xét: {signature.reason}",
+                f"  Thu hồi: {RevocationStatus(signature.revocation).label}"
+                f" — {signature.revocation_detail}",
             ]
         return "\n".join(lines)

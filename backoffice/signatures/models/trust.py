@@ -1,9 +1,11 @@
+"""The trust store (chứng thư tin cậy)."""
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .constants import CertificateKind
-from .pki import CertificateFacts, certificate_facts
+from backoffice.signatures.constants import CertificateKind
+from backoffice.signatures.pki import CertificateFacts, certificate_facts
 
 # Filled from the PEM, never typed by hand.
 DERIVED_FIELDS = frozenset(

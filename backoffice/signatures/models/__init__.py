@@ -1,0 +1,16 @@
+"""Models of the signatures capability: trust store, agency signing keys, CRLs."""
+
+from .keys import PKCS12_MAX_BYTES, AgencySigningCertificate, signing_key_path
+from .revocation import CRL_MAX_BYTES, RevocationList
+from .trust import DERIVED_FIELDS, TrustedCertificate, TrustedCertificateQuerySet
+
+__all__ = [
+    "CRL_MAX_BYTES",
+    "DERIVED_FIELDS",
+    "PKCS12_MAX_BYTES",
+    "AgencySigningCertificate",
+    "RevocationList",
+    "TrustedCertificate",
+    "TrustedCertificateQuerySet",
+    "signing_key_path",
+]
