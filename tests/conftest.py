@@ -154,9 +154,10 @@ def celery_eager():
 def _audit_triggers_around_flush(request: pytest.FixtureRequest):
     """Let Django flush the database after a transactional test.
 
-    The audit log's triggers refuse DELETE and TRUNCATE, which is also how Django
-    empties the tables after a transactional test; they are dropped for that flush
-    only and put back before the next test.
+    The audit log's and the dossier status history's triggers refuse DELETE and
+    TRUNCATE, which is also how Django empties the tables after a transactional
+    test; every append-only trigger (`db_triggers.install_all`) is dropped for that
+    flush only and put back before the next test.
     """
     marker = request.node.get_closest_marker("django_db")
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
@@ -170,10 +171,10 @@ def _audit_triggers_around_flush(request: pytest.FixtureRequest):
     from backoffice.core import db_triggers
 
     request.getfixturevalue("transactional_db")
-    db_triggers.install(connection)
+    db_triggers.install_all(connection)
     _site_pages_rebuild()
     yield
-    db_triggers.uninstall(connection)
+    db_triggers.uninstall_all(connection)
 
 
 def _site_pages_rebuild() -> None:

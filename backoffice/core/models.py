@@ -1,3 +1,8 @@
+import datetime as dt
+import hashlib
+import json
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -140,7 +145,28 @@ class AuditLogEntry(models.Model):
     The application can only insert: `save()` refuses updates, `delete()` refuses,
     the queryset refuses bulk changes, and database triggers (migration 0002) refuse
     UPDATE and DELETE underneath the ORM.
+
+    Against whoever can drop those triggers, the entries form a hash chain in id
+    order: each stores the SHA-256 of its own canonical content together with the
+    previous entry's hash (`audit_record` writes it under a lock), so an edited,
+    deleted or inserted row breaks the chain and `manage.py audit_verify` names it.
     """
+
+    GENESIS_HASH: ClassVar[str] = "0" * 64
+    # What the hash covers: every column but the id and the two hashes.
+    HASHED_FIELDS: ClassVar[tuple[str, ...]] = (
+        "action",
+        "actor_id",
+        "actor_repr",
+        "after",
+        "agency_code",
+        "at",
+        "before",
+        "note",
+        "object_id",
+        "object_repr",
+        "object_type",
+    )
 
     at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -161,6 +187,12 @@ class AuditLogEntry(models.Model):
     before = models.JSONField(_("trước"), null=True, blank=True)
     after = models.JSONField(_("sau"), null=True, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    prev_hash = models.CharField(
+        _("mã băm bản ghi trước"), max_length=64, default="", editable=False
+    )
+    entry_hash = models.CharField(
+        _("mã băm"), max_length=64, default="", editable=False
+    )
 
     objects = AuditLogQuerySet.as_manager()
 
@@ -181,6 +213,47 @@ class AuditLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+    @classmethod
+    def chain_hash(cls, row: Any, *, prev_hash: str) -> str:
+        """SHA-256 of `row`'s canonical content and the previous entry's hash.
+
+        `row` is anything with the `HASHED_FIELDS` as attributes (an entry, or a
+        migration's historical model). The content is taken as the database gives
+        it back: JSON as stored, the moment in UTC to the microsecond.
+        """
+        content: dict[str, Any] = {}
+        for name in cls.HASHED_FIELDS:
+            value = getattr(row, name)
+            if name == "at":
+                value = value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+            elif name in ("before", "after"):
+                value = cls._canonical_json(value)
+            content[name] = value
+        content["prev_hash"] = prev_hash
+        blob = json.dumps(
+            content, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+    @staticmethod
+    def _canonical_json(value: Any) -> Any:
+        """A JSON value as either database returns it: PostgreSQL's jsonb may give
+        a whole float (1e20, 2.0) back as an integer, so whole floats count as
+        integers."""
+        if value is None:
+            return None
+
+        def walk(item: Any) -> Any:
+            if isinstance(item, dict):
+                return {key: walk(inner) for key, inner in item.items()}
+            if isinstance(item, list):
+                return [walk(inner) for inner in item]
+            if isinstance(item, float) and item.is_integer():
+                return int(item)
+            return item
+
+        return walk(json.loads(json.dumps(value)))
 
 
 class CalendarDay(models.Model):

@@ -5,8 +5,9 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
 from django.contrib.auth.models import Permission as DjangoPermission
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from .constants import Role
 from .models import Agency, AuditLogEntry, Membership
@@ -23,6 +24,10 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     }
 
 
+# The PostgreSQL advisory lock that serialises writers of the audit chain.
+AUDIT_CHAIN_LOCK_KEY = 0x4155444954  # "AUDIT"
+
+
 def audit_record(
     *,
     actor: AbstractBaseUser | None,
@@ -33,10 +38,17 @@ def audit_record(
     agency: Agency | None = None,
     note: str = "",
 ) -> AuditLogEntry:
-    """Append one entry to the audit log (who, when, what, object, before/after)."""
+    """Append one entry to the audit log (who, when, what, object, before/after).
+
+    The entry is chained to the last one by hash. Reading that last hash and
+    inserting happen under one lock held until the transaction ends — on PostgreSQL
+    a transaction-level advisory lock, on SQLite the write lock every transaction
+    takes at BEGIN — so concurrent writers cannot fork the chain.
+    """
     if actor is not None and not actor.is_authenticated:
         actor = None
-    return AuditLogEntry.objects.create(
+    entry = AuditLogEntry(
+        at=timezone.now(),
         actor=actor,
         actor_repr=str(actor.get_username()) if actor else "system",
         action=action,
@@ -48,6 +60,21 @@ def audit_record(
         after=after,
         note=note,
     )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_xact_lock(%s)", [AUDIT_CHAIN_LOCK_KEY]
+                )
+        last = (
+            AuditLogEntry.objects.order_by("-pk")
+            .values_list("entry_hash", flat=True)
+            .first()
+        )
+        entry.prev_hash = AuditLogEntry.GENESIS_HASH if last is None else last
+        entry.entry_hash = AuditLogEntry.chain_hash(entry, prev_hash=entry.prev_hash)
+        entry.save()
+    return entry
 
 
 @transaction.atomic

@@ -94,10 +94,25 @@ def dossier_request_supplement(
     component_ids: Sequence[int],
     reason: str,
 ) -> Dossier:
-    """Ask the applicant for more (status 5; the clock stops); stores form 02."""
+    """Ask the applicant for more (status 5; the clock stops); stores form 02.
+
+    At intake (status 1) it is the reception officer's call, later the specialist's.
+    """
     from .pdf_forms import supplement_request_pdf
 
-    _require(actor, dossier, Permission.VIEW_DOSSIERS)
+    # The right depends on the stage, so it is read from the locked row, not from a
+    # copy the caller may have loaded before someone else moved the dossier on.
+    status = (
+        Dossier.objects.select_for_update()
+        .values_list("status", flat=True)
+        .get(pk=dossier.pk)
+    )
+    at_intake = status == DossierStatus.NEW
+    _require(
+        actor,
+        dossier,
+        Permission.RECEIVE_DOSSIERS if at_intake else Permission.PROCESS_DOSSIERS,
+    )
     components = list(dossier.procedure.components.filter(pk__in=component_ids))
     reason = reason.strip()
     if not components or not reason:
@@ -145,10 +160,17 @@ def open_supplement_request(*, dossier: Dossier) -> DossierSupplementRequest | N
 def dossier_supplement_submit(
     *,
     dossier: Dossier,
-    by: AbstractBaseUser,
+    by: AbstractBaseUser | None,
     files: Mapping[int, Sequence[CheckedUpload]],
 ) -> Dossier:
-    """The applicant sends the requested components; the dossier reopens."""
+    """The applicant sends the requested components; the dossier reopens.
+
+    `by` is the applicant's own account, a reception officer of the dossier's agency
+    taking the supplement at the counter, or None for the system itself (as in
+    `dossier_transition`: code that received it through a trusted channel).
+    """
+    if by is not None and not (by.is_authenticated and by.pk == dossier.owner_id):
+        _require(by, dossier, Permission.RECEIVE_DOSSIERS)
     request = open_supplement_request(dossier=dossier)
     if request is None:
         raise ValidationError({"files": "Hồ sơ không ở trạng thái chờ bổ sung."})
