@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from backoffice.core.personal_data import audit_read
 from search import SearchError
 
 from .constants import DossierStatus
@@ -19,7 +20,7 @@ from .handling import (
 )
 from .models import Dossier
 from .selectors import dossier_history, dossiers_for_staff, dossiers_search_for_staff
-from .uploads import UploadRejected, check_upload
+from .uploads import UploadRejected, check_upload, stored_file_response
 
 
 def _dossier(request: HttpRequest, code: str) -> Dossier:
@@ -62,6 +63,9 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _dossier(request, code)
+    audit_read(
+        actor=request.user, action="dossier.viewed", obj=dossier, agency=dossier.agency
+    )
     return render(
         request,
         "dossiers/staff_detail.html",
@@ -74,15 +78,24 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def dossier_file(request: HttpRequest, code: str, file_id: int) -> FileResponse:
+def dossier_file(request: HttpRequest, code: str, file_id: int) -> HttpResponseBase:
+    """A dossier file for staff: PDFs inline in the sandbox, the rest as downloads."""
     dossier = _dossier(request, code)
     record = dossier.files.filter(pk=file_id).first()
     if record is None:
         raise Http404
-    return FileResponse(
-        record.file.open("rb"),
-        filename=record.original_name,
-        content_type=record.media_type,
+    audit_read(
+        actor=request.user,
+        action="dossier_file.opened",
+        obj=record,
+        agency=dossier.agency,
+    )
+    return stored_file_response(
+        file=record.file,
+        name=record.original_name,
+        media_type=record.media_type,
+        sha256=record.sha256,
+        inline=True,
     )
 
 

@@ -11,6 +11,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     JsonResponse,
 )
 from django.shortcuts import redirect, render
@@ -18,9 +19,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from backoffice.core.personal_data import audit_read, file_response
 from backoffice.dossiers.handling import dossier_receipt_retry
 from backoffice.dossiers.models import Dossier, DossierFile
 from backoffice.dossiers.selectors import dossier_receipt_state
+from backoffice.dossiers.uploads import (
+    UploadRejected,
+    check_active_content,
+    stored_file_response,
+)
 from backoffice.procedures.constants import CopyForm
 
 from . import services
@@ -156,6 +163,9 @@ def _component_rows(dossier: Dossier) -> list[dict]:
 def counter_dossier(request: HttpRequest, code: str) -> HttpResponse:
     """One counter dossier: receipt, sheets, scans with progress, components."""
     dossier = _dossier(request, code)
+    audit_read(
+        actor=request.user, action="dossier.viewed", obj=dossier, agency=dossier.agency
+    )
     batches = scan_batches_for_staff(user=request.user).filter(dossier=dossier)
     return render(
         request,
@@ -276,12 +286,18 @@ def scan_upload(request: HttpRequest, code: str | None = None) -> HttpResponse:
         messages.error(request, _("Hãy chọn tệp quét để tải lên."))
         return redirect(back)
     upload = form.cleaned_data["scan"]
+    content = upload.read()
+    try:
+        check_active_content(name=upload.name, content=content)
+    except UploadRejected as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
     try:
         batch = services.scan_batch_create(
             actor=request.user,
             agency=agency,
             name=upload.name,
-            content=upload.read(),
+            content=content,
             source=BatchSource.UPLOAD,
             dossier=dossier,
         )
@@ -351,12 +367,20 @@ def batch_rerun(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 
 @require_GET
-def batch_original(request: HttpRequest, batch_id: int) -> FileResponse:
+def batch_original(request: HttpRequest, batch_id: int) -> HttpResponseBase:
+    """The scan as received, as a download (a PDF with active content, cleaned)."""
     batch = _batch(request, batch_id)
-    return FileResponse(
-        batch.original.open("rb"),
-        filename=batch.original_name,
-        content_type=batch.media_type,
+    audit_read(
+        actor=request.user,
+        action="scan_batch.original_opened",
+        obj=batch,
+        agency=batch.agency,
+    )
+    return stored_file_response(
+        file=batch.original,
+        name=batch.original_name,
+        media_type=batch.media_type,
+        sha256=batch.sha256,
     )
 
 
@@ -368,15 +392,24 @@ def page_thumbnail(request: HttpRequest, page_id: int) -> FileResponse:
             batch_id__in=scan_batches_for_staff(user=request.user).values("id"),
         )
         .exclude(thumbnail="")
+        .select_related("batch__agency")
         .first()
     )
     if page is None:
         raise Http404
-    name = page.thumbnail.name.lower()
-    kind = "image/png" if name.endswith(".png") else "image/jpeg"
-    response = FileResponse(page.thumbnail.open("rb"), content_type=kind)
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    audit_read(
+        actor=request.user,
+        action="scan_page.thumbnail_opened",
+        obj=page,
+        agency=page.batch.agency,
+    )
+    extension = "png" if page.thumbnail.name.lower().endswith(".png") else "jpg"
+    return file_response(
+        content=page.thumbnail.storage.open(page.thumbnail.name, "rb"),
+        filename=f"lo-{page.batch_id}-trang-{page.number}.{extension}",
+        content_type="image/png" if extension == "png" else "image/jpeg",
+        cache_control="private, max-age=300",
+    )
 
 
 def review_queue(request: HttpRequest) -> HttpResponse:

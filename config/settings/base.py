@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "backoffice.core.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -297,6 +298,16 @@ LOGGING = {
     },
 }
 
+# A PDF with active content (JavaScript, automatic or launch actions, embedded
+# files, multimedia, XFA): "refuse" it at upload, or "sanitise" — keep the original
+# untouched and show staff a copy with the active entries removed.
+UPLOAD_ACTIVE_CONTENT = env("UPLOAD_ACTIVE_CONTENT", default="refuse")
+# Largest request body of an ordinary form, in bytes; upload routes take their
+# upload limit plus 1 MiB (backoffice.core.middleware, docker/nginx.conf).
+REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
+# Staff reads of personal data (dossier pages, files, scans) are audited at most
+# once per user, object and this many seconds (0: every read).
+AUDIT_READ_WINDOW_SECONDS = env.int("AUDIT_READ_WINDOW_SECONDS", default=3600)
 # Per-agency signing certificates (PKCS#12 uploaded in the admin) live in this
 # private folder, outside MEDIA_ROOT, never served. Their passwords stay out of the
 # database: a record names one of the SIGNING_PASSWORD_* environment variables.
