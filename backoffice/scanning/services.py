@@ -31,7 +31,11 @@ from backoffice.core.services import audit_record
 from backoffice.dossiers.constants import Channel, ResultDelivery
 from backoffice.dossiers.models import Dossier, DossierFile, ReceivedComponent
 from backoffice.dossiers.services import Applicant, dossier_submit
-from backoffice.dossiers.uploads import UploadRejected, sanitize_filename
+from backoffice.dossiers.uploads import (
+    UploadRejected,
+    check_active_content,
+    sanitize_filename,
+)
 from backoffice.procedures.constants import CopyForm
 from backoffice.procedures.models import Procedure, ProcedureComponent
 
@@ -299,6 +303,10 @@ def scan_batch_create(
             f"{limit / (1024 * 1024):.0f} MB."
         )
     kind, pages = _sniff_scan(safe_name, content)
+    try:  # every way in (counter, hot folder, intake_scan) refuses active content
+        check_active_content(name=safe_name, content=content)
+    except UploadRejected as exc:
+        raise ScanRejected(exc.message) from exc
     sha256 = hashlib.sha256(content).hexdigest()
     duplicate = (
         ScanBatch.objects.filter(sha256=sha256, agency=agency)

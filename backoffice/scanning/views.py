@@ -24,8 +24,6 @@ from backoffice.dossiers.handling import dossier_receipt_retry
 from backoffice.dossiers.models import Dossier, DossierFile
 from backoffice.dossiers.selectors import dossier_receipt_state
 from backoffice.dossiers.uploads import (
-    UploadRejected,
-    check_active_content,
     stored_file_response,
 )
 from backoffice.procedures.constants import CopyForm
@@ -287,11 +285,6 @@ def scan_upload(request: HttpRequest, code: str | None = None) -> HttpResponse:
         return redirect(back)
     upload = form.cleaned_data["scan"]
     content = upload.read()
-    try:
-        check_active_content(name=upload.name, content=content)
-    except UploadRejected as exc:
-        messages.error(request, exc.message)
-        return redirect(back)
     try:
         batch = services.scan_batch_create(
             actor=request.user,

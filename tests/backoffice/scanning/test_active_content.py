@@ -71,3 +71,21 @@ def test_sanitise_keeps_the_scan_and_serves_it_cleaned(
     assert response["Content-Disposition"].startswith("attachment;")
     with batch.original.open("rb") as handle:
         assert handle.read() == original
+
+
+def test_every_way_in_refuses_it_not_only_the_counter_form(
+    officer, counter_dossier, settings
+) -> None:
+    """The hot folder and intake_scan store batches through the same service."""
+    from backoffice.scanning.constants import BatchSource
+    from backoffice.scanning.services import ScanRejected, scan_batch_create
+
+    with pytest.raises(ScanRejected, match="nội dung chủ động"):
+        scan_batch_create(
+            actor=None,
+            agency=None,
+            name="may-quet-01.pdf",
+            content=open_action_js_pdf(),
+            source=BatchSource.HOT_FOLDER,
+        )
+    assert not ScanBatch.objects.exists()
