@@ -49,11 +49,13 @@ def _private_search_index(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Throttle counters live in the cache: no test inherits another's."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "throttle"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "throttle"):
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -1,14 +1,17 @@
 """Citizen accounts (tài khoản công dân): registration, e-mail verification, profile."""
 
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from backoffice.core.services import audit_record, notify_by_email
+from backoffice.core.services import audit_record
+from backoffice.core.text import clean_typed_text
 
 from .models import User
+from .services import account_email_queue
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
@@ -28,6 +31,26 @@ def email_verification_path(*, user: User) -> str:
     return f"/tai-khoan/xac-minh/{uid}/{email_verification_token.make_token(user)}/"
 
 
+# Portal pages named in account e-mails (the verification link is built above).
+LOGIN_PATH = "/tai-khoan/dang-nhap/"
+ACCOUNT_RECOVERY_PATH = "/tai-khoan/quen-mat-khau/"
+
+
+def _typed(**fields: str) -> dict[str, str]:
+    """The citizen's text fields through `clean_typed_text`; ValidationError per
+    field."""
+    cleaned: dict[str, str] = {}
+    errors: dict[str, list[ValidationError]] = {}
+    for field, value in fields.items():
+        try:
+            cleaned[field] = clean_typed_text(value)
+        except ValidationError as exc:
+            errors[field] = [exc]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
 @transaction.atomic
 def citizen_register(
     *,
@@ -38,37 +61,110 @@ def citizen_register(
     phone: str = "",
     address: str = "",
     base_url: str,
-) -> User:
-    """Create a citizen account and e-mail the verification link (on commit)."""
-    email = User.objects.normalize_email(email).lower()
-    user = User(
-        username=email,
+) -> User | None:
+    """Create a citizen account and e-mail the verification link (on commit).
+
+    An address that already has an account gets no second one: its owner is
+    e-mailed that someone tried to register with it, the attempt is audited, and
+    None comes back. Both cases hash the password, write one audit record and
+    queue one e-mail, and callers answer them alike, so neither the answer nor
+    its timing tells whether the address is registered. Text fields go through
+    `clean_typed_text`; invalid input raises ValidationError in both cases.
+    """
+    fields = _typed(
         email=email,
-        full_name=full_name.strip(),
-        citizen_id=citizen_id.strip(),
-        phone=phone.strip(),
-        address=address.strip(),
+        full_name=full_name,
+        citizen_id=citizen_id,
+        phone=phone,
+        address=address,
     )
+    email = User.objects.normalize_email(fields.pop("email")).lower()
+    user = User(username=email, email=email, **fields)
     user.set_password(password)
-    user.full_clean()
-    user.save()
+    user.full_clean(validate_unique=False)
+    existing = User.objects.filter(username__iexact=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # registered a moment ago by a concurrent request
+            existing = User.objects.filter(username__iexact=email).first()
+            if existing is None:
+                raise
+    if existing is not None:
+        audit_record(actor=None, action="citizen.registration_repeated", obj=existing)
+        _registration_repeated_notice(user=existing, base_url=base_url)
+        return None
     audit_record(actor=user, action="citizen.registered", obj=user)
     citizen_send_verification(user=user, base_url=base_url)
     return user
 
 
-def citizen_send_verification(*, user: User, base_url: str) -> None:
-    link = base_url.rstrip("/") + email_verification_path(user=user)
-    notify_by_email(
-        to=[user.email],
-        subject="[Cổng dịch vụ công] Xác minh địa chỉ thư điện tử",
+def _registration_repeated_notice(*, user: User, base_url: str) -> None:
+    """Tell an account's owner that someone tried to register with its address."""
+    base = base_url.rstrip("/")
+    pending = (
+        "Tài khoản của bạn chưa xác minh thư điện tử; để xác minh, hãy mở liên kết:\n"
+        f"{base}{email_verification_path(user=user)}\n\n"
+        if user.email_verified_at is None
+        else ""
+    )
+    account_email_queue(
+        to=user.email,
+        subject="[Cổng dịch vụ công] Có người đăng ký bằng địa chỉ thư của bạn",
         body=(
             f"Xin chào {user.get_full_name()},\n\n"
-            "Để hoàn tất đăng ký tài khoản trên Cổng dịch vụ công, hãy mở liên kết:\n"
-            f"{link}\n\n"
-            "Liên kết có hiệu lực trong 3 ngày. "
-            "Nếu bạn không đăng ký, hãy bỏ qua thư này."
+            f"Vừa có người dùng địa chỉ {user.email} để đăng ký tài khoản mới trên "
+            "Cổng dịch vụ công. Địa chỉ này đã có tài khoản nên không có tài khoản "
+            "mới nào được tạo.\n\n"
+            f"{pending}"
+            f"Nếu là bạn: hãy đăng nhập tại {base}{LOGIN_PATH}, hoặc đặt lại mật khẩu "
+            f"tại {base}{ACCOUNT_RECOVERY_PATH} nếu bạn quên.\n"
+            "Nếu không phải bạn, hãy bỏ qua thư này; tài khoản của bạn không thay đổi."
         ),
+    )
+
+
+def _verification_body(*, name: str, link: str) -> str:
+    return (
+        f"Xin chào {name},\n\n"
+        "Để hoàn tất đăng ký tài khoản trên Cổng dịch vụ công, hãy mở liên kết:\n"
+        f"{link}\n\n"
+        "Liên kết có hiệu lực trong 3 ngày. "
+        "Nếu bạn không đăng ký, hãy bỏ qua thư này."
+    )
+
+
+VERIFICATION_SUBJECT = "[Cổng dịch vụ công] Xác minh địa chỉ thư điện tử"
+
+
+def citizen_send_verification(*, user: User, base_url: str) -> None:
+    link = base_url.rstrip("/") + email_verification_path(user=user)
+    account_email_queue(
+        to=user.email,
+        subject=VERIFICATION_SUBJECT,
+        body=_verification_body(name=user.get_full_name(), link=link),
+    )
+
+
+def citizen_resend_verification(*, email: str, base_url: str) -> None:
+    """E-mail a new verification link when `email` has an unverified account.
+
+    Otherwise the same link is built for a stand-in and a job that delivers
+    nothing is queued: the request takes as long either way (the caller answers
+    alike and throttles with `account_email_throttled`).
+    """
+    email = email.strip().lower()
+    user = User.objects.filter(username=email, email_verified_at__isnull=True).first()
+    if user is not None:
+        citizen_send_verification(user=user, base_url=base_url)
+        return
+    stand_in = User(username=email, email=email)
+    link = base_url.rstrip("/") + email_verification_path(user=stand_in)
+    account_email_queue(
+        to=None,
+        subject=VERIFICATION_SUBJECT,
+        body=_verification_body(name=stand_in.get_full_name(), link=link),
     )
 
 
@@ -94,12 +190,14 @@ PROFILE_FIELDS = ("full_name", "citizen_id", "phone", "address")
 
 @transaction.atomic
 def citizen_profile_update(*, user: User, **changes: str) -> User:
-    """Change the citizen's own profile fields (not e-mail or password)."""
+    """Change the citizen's own profile fields (not e-mail or password); text goes
+    through `clean_typed_text` (ValidationError per field, nothing changed)."""
     before = {field: getattr(user, field) for field in PROFILE_FIELDS}
-    for field, value in changes.items():
+    for field in changes:
         if field not in PROFILE_FIELDS:
             raise ValueError(f"{field} is not a profile field")
-        setattr(user, field, (value or "").strip())
+    for field, value in _typed(**changes).items():
+        setattr(user, field, value)
     user.full_clean()
     user.save(update_fields=list(changes))
     audit_record(

@@ -1,9 +1,12 @@
-"""Staff two-factor enrolment and verification (django-otp).
+"""Staff two-factor enrolment and verification (django-otp), and the throttle and
+e-mail queueing that every account e-mail (registration, password reset, new
+verification link) goes through.
 
 Each service is the single place where its change happens, with its audit record.
 """
 
 import base64
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -13,6 +16,7 @@ from django.http import HttpRequest
 import django_otp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_ratelimit.core import is_ratelimited
 
 from backoffice.core.services import audit_record, notify_by_email
 
@@ -121,3 +125,46 @@ def _security_notice(*, user: User, event: str) -> None:
             "Nếu không phải bạn thực hiện, hãy báo ngay cho quản trị hệ thống."
         ),
     )
+
+
+def account_email_throttled(*, request: HttpRequest, email: str) -> bool:
+    """Whether a request that would e-mail `email` is over ACCOUNT_IP_RATE for its
+    client address (`backoffice.core.net.client_ip`) or ACCOUNT_EMAIL_RATE for the
+    address, counting this request.
+
+    Registration, password reset and new verification links share the buckets.
+    Every request counts, whether or not the address has an account, so being
+    throttled tells nothing; the caller gives its usual neutral answer and sends
+    nothing. A client already over its own limit does not use up the address's.
+    """
+    if is_ratelimited(
+        request,
+        group="account-email-ip",
+        key="ip",
+        rate=settings.ACCOUNT_IP_RATE,
+        increment=True,
+    ):
+        return True
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return is_ratelimited(
+        request,
+        group="account-email-address",
+        key=lambda _group, _request: digest,
+        rate=settings.ACCOUNT_EMAIL_RATE,
+        increment=True,
+    )
+
+
+def account_email_queue(*, to: str | None, subject: str, body: str) -> None:
+    """Queue an account e-mail for the worker once the transaction commits.
+
+    With `to` None — the address has no account, or none that may receive this
+    e-mail — the same job is queued without a recipient and delivers nothing, so a
+    request takes as long whether or not the address is registered.
+    """
+    if to:
+        notify_by_email(to=[to], subject=subject, body=body)
+        return
+    from backoffice.core.tasks import send_email
+
+    send_email.delay_on_commit(to=[], subject=subject, body=body)

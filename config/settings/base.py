@@ -146,6 +146,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Lockouts key on the same client address as every throttle (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "backoffice.core.net.client_ip"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
@@ -177,6 +179,17 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Một Cửa <motcua@localhost>")
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Throttle counters (dossier lookup, account e-mails) must be shared by every web
+# process: a locmem cache counts per process, so production sets THROTTLE_CACHE_URL
+# (default: CACHE_URL) to Redis. The client address comes from
+# backoffice.core.net.client_ip: the socket address, or with TRUSTED_PROXY_COUNT = N
+# proxies in front the Nth address from the right of X-Forwarded-For.
+CACHES["throttle"] = env.cache_url(
+    "THROTTLE_CACHE_URL", default=env("CACHE_URL", default="locmemcache://")
+)
+RATELIMIT_USE_CACHE = "throttle"
+RATELIMIT_IP_META_KEY = "backoffice.core.net.client_ip"
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Celery: the zero-setup broker is SQLAlchemy over a SQLite file, so a real worker
 # runs without any server; production and CI set CELERY_BROKER_URL to Redis.
@@ -234,9 +247,24 @@ UPLOAD_MAX_DOSSIER_BYTES = env.int(
     "UPLOAD_MAX_DOSSIER_BYTES", default=100 * 1024 * 1024
 )
 UPLOAD_MAX_IMAGE_PIXELS = env.int("UPLOAD_MAX_IMAGE_PIXELS", default=60_000_000)
+# A PDF with active content (JavaScript, automatic or launch actions, embedded
+# files, multimedia, XFA): "refuse" it at upload, or "sanitise" — keep the original
+# untouched and show staff a copy with the active entries removed.
+UPLOAD_ACTIVE_CONTENT = env("UPLOAD_ACTIVE_CONTENT", default="refuse")
+# Largest request body of an ordinary form, in bytes; upload routes take their
+# upload limit plus 1 MiB (backoffice.core.middleware, docker/nginx.conf).
+REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
+# Staff reads of personal data (dossier pages, files, scans) are audited at most
+# once per user, object and this many seconds (0: every read).
+AUDIT_READ_WINDOW_SECONDS = env.int("AUDIT_READ_WINDOW_SECONDS", default=3600)
 # Public status lookup (HTML form and API) per client IP; django-ratelimit syntax.
 # Configurable so a load test from one address can raise it (bench/load_portal.py).
 DOSSIER_LOOKUP_RATE = env("DOSSIER_LOOKUP_RATE", default="20/m")
+# Account e-mails (registration, password reset, new verification link): at most
+# ACCOUNT_EMAIL_RATE per address and ACCOUNT_IP_RATE per client IP; beyond, the
+# same neutral answer and no e-mail.
+ACCOUNT_EMAIL_RATE = env("ACCOUNT_EMAIL_RATE", default="3/h")
+ACCOUNT_IP_RATE = env("ACCOUNT_IP_RATE", default="20/h")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -247,6 +275,24 @@ SIGNING_PKCS12_PATH = env(
 )
 SIGNING_PKCS12_PASSWORD = env("SIGNING_PKCS12_PASSWORD", default="")
 TRUST_ROOT_FILES = env.list("TRUST_ROOT_FILES", default=[])
+# Per-agency signing certificates (PKCS#12 uploaded in the admin) live in this
+# private folder, outside MEDIA_ROOT, never served. Their passwords stay out of the
+# database: a record names one of the SIGNING_PASSWORD_* environment variables.
+SIGNING_KEYS_ROOT = Path(
+    env("SIGNING_KEYS_ROOT", default=str(VAR_DIR / "private" / "signing-keys"))
+)
+SIGNING_KEY_PASSWORDS = {
+    name: value
+    for name, value in env.ENVIRON.items()
+    if name.startswith("SIGNING_PASSWORD_")
+}
+# Revocation (CRL/OCSP): fetched from the URLs a certificate names when this is on,
+# each request bounded by REVOCATION_FETCH_TIMEOUT seconds; a failed fetch is not
+# retried for REVOCATION_FETCH_RETRY_SECONDS. Fetched data is cached until its
+# nextUpdate; administrators also import CRL files (admin, `manage.py import_crl`).
+REVOCATION_FETCH = env.bool("REVOCATION_FETCH", default=True)
+REVOCATION_FETCH_TIMEOUT = env.float("REVOCATION_FETCH_TIMEOUT", default=3.0)
+REVOCATION_FETCH_RETRY_SECONDS = env.int("REVOCATION_FETCH_RETRY_SECONDS", default=300)
 
 # Counter scanning: the folder network scanners write into (empty: off), how often
 # the worker looks at it, the pipeline's resolution and OCR, and the review bar.
@@ -297,35 +343,6 @@ LOGGING = {
         "pyhanko_certvalidator": {"level": "ERROR"},
     },
 }
-
-# A PDF with active content (JavaScript, automatic or launch actions, embedded
-# files, multimedia, XFA): "refuse" it at upload, or "sanitise" — keep the original
-# untouched and show staff a copy with the active entries removed.
-UPLOAD_ACTIVE_CONTENT = env("UPLOAD_ACTIVE_CONTENT", default="refuse")
-# Largest request body of an ordinary form, in bytes; upload routes take their
-# upload limit plus 1 MiB (backoffice.core.middleware, docker/nginx.conf).
-REQUEST_MAX_BODY_BYTES = env.int("REQUEST_MAX_BODY_BYTES", default=1024 * 1024)
-# Staff reads of personal data (dossier pages, files, scans) are audited at most
-# once per user, object and this many seconds (0: every read).
-AUDIT_READ_WINDOW_SECONDS = env.int("AUDIT_READ_WINDOW_SECONDS", default=3600)
-# Per-agency signing certificates (PKCS#12 uploaded in the admin) live in this
-# private folder, outside MEDIA_ROOT, never served. Their passwords stay out of the
-# database: a record names one of the SIGNING_PASSWORD_* environment variables.
-SIGNING_KEYS_ROOT = Path(
-    env("SIGNING_KEYS_ROOT", default=str(VAR_DIR / "private" / "signing-keys"))
-)
-SIGNING_KEY_PASSWORDS = {
-    name: value
-    for name, value in env.ENVIRON.items()
-    if name.startswith("SIGNING_PASSWORD_")
-}
-# Revocation (CRL/OCSP): fetched from the URLs a certificate names when this is on,
-# each request bounded by REVOCATION_FETCH_TIMEOUT seconds; a failed fetch is not
-# retried for REVOCATION_FETCH_RETRY_SECONDS. Fetched data is cached until its
-# nextUpdate; administrators also import CRL files (admin, `manage.py import_crl`).
-REVOCATION_FETCH = env.bool("REVOCATION_FETCH", default=True)
-REVOCATION_FETCH_TIMEOUT = env.float("REVOCATION_FETCH_TIMEOUT", default=3.0)
-REVOCATION_FETCH_RETRY_SECONDS = env.int("REVOCATION_FETCH_RETRY_SECONDS", default=300)
 
 # Content-Security-Policy (django-csp): no inline or third-party script anywhere on
 # the portal and back office; inline styles are allowed (templates carry small

@@ -1,6 +1,7 @@
 """Developer defaults: everything runs with no server and no configuration."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("DEMO_MODE", "true")
@@ -8,6 +9,16 @@ os.environ.setdefault(
     "SECRET_KEY", "dev-only-secret-key-not-for-production-8c6f1e2b9d0a4f7e"
 )
 os.environ.setdefault("ALLOWED_HOSTS", "*")
+# Throttle counters shared by every gunicorn worker of the zero-setup run (a file
+# cache in VAR_DIR; production uses Redis).
+os.environ.setdefault(
+    "THROTTLE_CACHE_URL",
+    "filecache://"
+    + os.environ.get(
+        "VAR_DIR", str(Path(__file__).resolve().parents[2] / "var")
+    ).rstrip("/")
+    + "/throttle",
+)
 
 from .base import *  # noqa: F403
 

@@ -7,7 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import urlencode
@@ -15,22 +16,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from django_ratelimit.core import is_ratelimited
-
 from backoffice.accounts.citizens import (
     citizen_profile_update,
     citizen_register,
-    citizen_send_verification,
+    citizen_resend_verification,
     citizen_verify_email,
 )
-from backoffice.accounts.models import User
-from backoffice.accounts.services import user_has_confirmed_totp
+from backoffice.accounts.services import (
+    account_email_throttled,
+    user_has_confirmed_totp,
+)
 
 from .forms import (
     CitizenLoginForm,
     ProfileForm,
     QueuedPasswordResetForm,
     RegistrationForm,
+    ResendVerificationForm,
 )
 
 FORM_TEMPLATE = "portal/accounts/form.html"
@@ -57,25 +59,30 @@ def citizen_required(view: Callable) -> Callable:
 
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest) -> HttpResponse:
+    """A new address and an address that already has an account get the same page
+    (the owner of the latter is e-mailed instead); so does a throttled request,
+    which sends nothing."""
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = citizen_register(
-                email=data["email"],
-                password=data["password1"],
-                full_name=data["full_name"],
-                citizen_id=data["citizen_id"],
-                phone=data["phone"],
-                address=data["address"],
-                base_url=request.build_absolute_uri("/"),
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
+        if not account_email_throttled(request=request, email=data["email"]):
+            try:
+                citizen_register(
+                    email=data["email"],
+                    password=data["password1"],
+                    full_name=data["full_name"],
+                    citizen_id=data["citizen_id"],
+                    phone=data["phone"],
+                    address=data["address"],
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+        if form.is_valid():
             return render(
-                request, "portal/accounts/verify_pending.html", {"email": user.email}
+                request,
+                "portal/accounts/verify_pending.html",
+                {"email": data["email"], "registered": True},
             )
     return render(
         request,
@@ -94,20 +101,25 @@ def verify_email(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     return render(request, "portal/accounts/verified.html", {"ok": user is not None})
 
 
+def _add_errors(form: Form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
 @require_POST
 def resend_verification(request: HttpRequest) -> HttpResponse:
-    if not is_ratelimited(
-        request, group="verify-resend", key="ip", rate="5/h", increment=True
+    form = ResendVerificationForm(request.POST)
+    if form.is_valid() and not account_email_throttled(
+        request=request, email=form.cleaned_data["email"]
     ):
-        email = request.POST.get("email", "").strip().lower()
-        user = User.objects.filter(
-            username=email, email_verified_at__isnull=True
-        ).first()
-        if user is not None:
-            citizen_send_verification(
-                user=user, base_url=request.build_absolute_uri("/")
-            )
-    # The same answer whether or not the address exists.
+        citizen_resend_verification(
+            email=form.cleaned_data["email"],
+            base_url=request.build_absolute_uri("/"),
+        )
+    # The same answer whether or not the address exists, and when throttled.
     messages.info(
         request, _("Nếu địa chỉ đã đăng ký và chưa xác minh, thư mới đã được gửi.")
     )
@@ -143,7 +155,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 **{f: form.cleaned_data[f] for f in ProfileForm.Meta.fields},
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            _add_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu thông tin cá nhân."))
             return redirect("citizen-profile")
@@ -159,7 +171,18 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
 
-password_reset = auth_views.PasswordResetView.as_view(
+class CitizenPasswordResetView(auth_views.PasswordResetView):
+    """A throttled request gets the usual "sent" page and no e-mail."""
+
+    def form_valid(self, form: QueuedPasswordResetForm) -> HttpResponse:
+        if account_email_throttled(
+            request=self.request, email=form.cleaned_data["email"]
+        ):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+password_reset = CitizenPasswordResetView.as_view(
     form_class=QueuedPasswordResetForm,
     template_name=FORM_TEMPLATE,
     email_template_name="portal/accounts/password_reset_email.txt",

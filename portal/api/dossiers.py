@@ -1,11 +1,12 @@
 import datetime as dt
+from typing import Annotated
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from django_ratelimit.core import is_ratelimited
-from ninja import Router, Schema
+from ninja import Header, Query, Router, Schema
 
 from backoffice.dossiers.constants import DossierStatus
 from backoffice.dossiers.selectors import dossier_history, dossier_public_lookup
@@ -41,7 +42,13 @@ def _status(value: int) -> StatusOut:
 
 
 def lookup_throttled(request: HttpRequest) -> bool:
-    """Shared by the HTML lookup and this API: per client IP (DOSSIER_LOOKUP_RATE)."""
+    """Shared by the HTML lookup and this API: per client address (DOSSIER_LOOKUP_RATE).
+
+    The address is `backoffice.core.net.client_ip` (RATELIMIT_IP_META_KEY: behind
+    TRUSTED_PROXY_COUNT proxies, from X-Forwarded-For) and the counters live in the
+    shared "throttle" cache (RATELIMIT_USE_CACHE), so every web process counts in
+    one bucket per client.
+    """
     return is_ratelimited(
         request,
         group="dossier-lookup",
@@ -56,13 +63,34 @@ def lookup_throttled(request: HttpRequest) -> bool:
     response={200: DossierStatusOut, **error_responses(404, 422, 429)},
     summary="Tình trạng hồ sơ (mã hồ sơ + mã tra cứu trên giấy tiếp nhận)",
     description=(
+        "Gửi mã tra cứu trong tiêu đề `X-Lookup-Secret` để mã không nằm trong địa "
+        "chỉ (và nhật ký truy cập); tham số `secret` vẫn được nhận để tương thích. "
         "404 khi mã hồ sơ không có hoặc mã tra cứu sai (hai trường hợp trả lời "
         "giống hệt nhau); 429 khi một địa chỉ IP tra cứu quá nhiều lần "
         "(giới hạn `DOSSIER_LOOKUP_RATE`)."
     ),
 )
 def dossier_status(
-    request: HttpRequest, code: Text, secret: Text = ""
+    request: HttpRequest,
+    code: Text,
+    secret: Annotated[
+        Text,
+        Query(
+            "",
+            description="Mã tra cứu in trên giấy tiếp nhận. Nên dùng tiêu đề "
+            "`X-Lookup-Secret` thay cho tham số này (địa chỉ có tham số bị ghi "
+            "vào nhật ký truy cập).",
+        ),
+    ] = "",
+    lookup_secret: Annotated[
+        Text,
+        Header(
+            "",
+            alias="X-Lookup-Secret",
+            description="Mã tra cứu in trên giấy tiếp nhận (ưu tiên hơn tham số "
+            "`secret`).",
+        ),
+    ] = "",
 ) -> DossierStatusOut:
     if lookup_throttled(request):
         raise ApiError(
@@ -70,7 +98,7 @@ def dossier_status(
             _("Tra cứu quá nhiều lần. Vui lòng thử lại sau một phút."),
             ErrorCode.THROTTLED,
         )
-    dossier = dossier_public_lookup(code=code, secret=secret)
+    dossier = dossier_public_lookup(code=code, secret=lookup_secret or secret)
     if dossier is None:
         raise ApiError(
             404,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from backoffice.core.text import TypedCharField, TypedEmailField
 from backoffice.core.validators import validate_citizen_id
 from backoffice.dossiers.constants import ResultDelivery
 from backoffice.procedures.models import Procedure
@@ -21,35 +22,38 @@ class MultipleFileField(forms.FileField):
 
 
 class SubmissionForm(forms.Form):
-    """Applicant details, agency, delivery, files per component and declaration."""
+    """Applicant details, agency, delivery, files per component and declaration.
+
+    Every text the citizen types goes through `clean_typed_text` (legacy TCVN3/VNI
+    converted, NFC, no control or invisible characters)."""
 
     agency = forms.ChoiceField(label=_("Cơ quan tiếp nhận"))
-    applicant_name = forms.CharField(label=_("Họ và tên người yêu cầu"), max_length=200)
-    applicant_id_number = forms.CharField(
+    applicant_name = TypedCharField(label=_("Họ và tên người yêu cầu"), max_length=200)
+    applicant_id_number = TypedCharField(
         label=_("Số định danh cá nhân (CCCD)"),
         max_length=12,
         validators=[validate_citizen_id],
     )
-    applicant_phone = forms.CharField(
+    applicant_phone = TypedCharField(
         label=_("Số điện thoại"), max_length=20, required=False
     )
-    applicant_email = forms.EmailField(label=_("Thư điện tử nhận thông báo"))
-    applicant_address = forms.CharField(
+    applicant_email = TypedEmailField(label=_("Thư điện tử nhận thông báo"))
+    applicant_address = TypedCharField(
         label=_("Địa chỉ"), max_length=300, required=False
     )
     on_behalf = forms.BooleanField(
         label=_("Tôi nộp thay cho người khác"), required=False
     )
-    representative_name = forms.CharField(
+    representative_name = TypedCharField(
         label=_("Họ và tên người nộp thay"), max_length=200, required=False
     )
-    representative_id_number = forms.CharField(
+    representative_id_number = TypedCharField(
         label=_("Số định danh của người nộp thay"),
         max_length=12,
         required=False,
         validators=[validate_citizen_id],
     )
-    representative_phone = forms.CharField(
+    representative_phone = TypedCharField(
         label=_("Điện thoại người nộp thay"), max_length=20, required=False
     )
     result_delivery = forms.ChoiceField(

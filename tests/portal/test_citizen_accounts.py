@@ -74,11 +74,16 @@ def test_bad_registration_is_refused_and_creates_nothing(
     assert not mail.outbox
 
 
-def test_duplicate_email_is_refused(client, celery_eager) -> None:
+def test_duplicate_email_gets_no_second_account_and_no_hint(
+    client, celery_eager
+) -> None:
+    """The same page as a new address (no enumeration); the owner is told by mail."""
     register(client)
     response = register(client, email="MAI@example.vn")
-    assert "đã được đăng ký" in " ".join(response.context["form"].errors["email"])
+    assert response.status_code == 200
+    assert "portal/accounts/verify_pending.html" in [t.name for t in response.templates]
     assert User.objects.count() == 1
+    assert "Có người đăng ký" in mail.outbox[-1].subject
 
 
 def test_bad_or_reused_verification_link(client, celery_eager) -> None:
