@@ -118,3 +118,44 @@ def test_staff_screens_are_scoped_to_the_agency(
         f"/backoffice/ho-so/{dossier.code}/thao-tac/", {"action": "accept"}
     )
     assert response.status_code == 404
+
+
+def test_the_receipt_is_signed_only_after_every_file_is_checked(
+    dossier, agency_pki, celery_eager
+) -> None:
+    """Art. 13: acknowledge after confirming validity (issue 8.14)."""
+    from backoffice.dossiers.tasks import issue_dossier_receipt
+
+    submitted = dossier.files.filter(kind=DossierFile.Kind.SUBMITTED)
+    assert submitted.filter(checked_at__isnull=True).count() == submitted.count() > 0
+    issue_dossier_receipt.apply(args=[dossier.pk])
+    receipt = dossier.files.get(kind=DossierFile.Kind.RECEIPT)
+    checked = list(submitted.values_list("checked_at", flat=True))
+    assert all(at is not None and at <= receipt.uploaded_at for at in checked)
+
+
+def test_supplement_files_are_checked_too(
+    dossier, reception, specialist, django_capture_on_commit_callbacks
+) -> None:
+    from backoffice.core.models import OutboxMessage
+
+    component = dossier.procedure.components.first()
+    dossier_accept(dossier=dossier, actor=reception)
+    dossier_request_supplement(
+        dossier=dossier, actor=specialist, component_ids=[component.pk], reason="Mờ"
+    )
+    before = OutboxMessage.objects.filter(
+        task="backoffice.dossiers.tasks.check_dossier_files"
+    ).count()
+    with django_capture_on_commit_callbacks(execute=False):
+        dossier_supplement_submit(
+            dossier=dossier,
+            by=dossier.owner,
+            files={component.pk: [pdf_upload("ro-net.pdf")]},
+        )
+    assert (
+        OutboxMessage.objects.filter(
+            task="backoffice.dossiers.tasks.check_dossier_files", args=[dossier.pk]
+        ).count()
+        == before + 1
+    )
