@@ -26,6 +26,7 @@ from backoffice.dossiers.uploads import (
     pdf_active_content,
     pdf_sanitised,
 )
+from tests.fixtures.dossiers import checked_upload
 from tests.portal.test_submission_uploads import (
     form_data,
     real_pdf,
@@ -223,15 +224,7 @@ def test_sanitise_keeps_the_original_and_staff_get_a_clean_copy(
 
 def _stored_unchecked(content: bytes, name: str = "cu.pdf") -> CheckedUpload:
     """A file stored before uploads were checked for active content."""
-    return CheckedUpload(
-        name=name,
-        media_type="application/pdf",
-        extension="pdf",
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-        pages=1,
-        content=content,
-    )
+    return checked_upload(content, name=name)
 
 
 @pytest.fixture
