@@ -371,3 +371,29 @@ class JobLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.object_id} ({self.state})"
+
+
+class RegisterCounter(models.Model):
+    """Last number given in one register book (agency, register, year, series).
+
+    Incremented only through `backoffice.core.numbering.register_number_next`.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    register = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField()
+    series = models.CharField(max_length=32, blank=True, default="")
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "register", "year", "series"],
+                name="unique_register_counter",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.agency_id} {self.register} {self.year}/{self.series} #{self.last}"
+        )
