@@ -153,7 +153,9 @@ class Environment:
             "DATABASE_URL": f"{self.db_url}?conn_max_age={args.conn_max_age}",
             "CELERY_BROKER_URL": self.redis_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
-            "CACHE_URL": "locmemcache://",
+            # A shared cache, as docker/compose.yaml deploys (sessions and the
+            # procedure catalogue are read from it).
+            "CACHE_URL": f"redis://127.0.0.1:{self.redis_port}/1",
             "DOSSIER_LOOKUP_RATE": "100000000/m",
             "VAR_DIR": str(self.var_dir),
             "MEDIA_ROOT": str(self.var_dir / "media"),

@@ -83,4 +83,11 @@ def _on_removed(sender: type, instance: Any, **kwargs: Any) -> None:
 
 page_published.connect(_on_published, dispatch_uid="pages-index-published")
 page_unpublished.connect(_on_removed, dispatch_uid="pages-index-unpublished")
-post_delete.connect(_on_removed, dispatch_uid="pages-index-deleted")
+# One sender per page type: a receiver for every model would make Django read each
+# row before deleting it anywhere in the product (no fast deletes).
+for _page_type in PAGE_TYPES:
+    post_delete.connect(
+        _on_removed,
+        sender=_page_type,
+        dispatch_uid=f"pages-index-deleted-{_page_type.__name__}",
+    )

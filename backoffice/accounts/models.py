@@ -24,6 +24,11 @@ class User(AbstractUser):
     email_verified_at = models.DateTimeField(
         _("xác minh thư điện tử lúc"), null=True, blank=True
     )
+    # Kept by signals on TOTPDevice (accounts/signals.py) so that the per-request
+    # "must this user pass a second factor?" check reads the row already loaded.
+    second_factor_enrolled = models.BooleanField(
+        _("đã bật xác thực hai bước"), default=False, editable=False
+    )
 
     class Meta:
         verbose_name = _("người dùng")

@@ -27,7 +27,8 @@ BACKUP_DEVICE_NAME = "backup"
 
 
 def user_has_confirmed_totp(*, user: User) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """Whether the user has a confirmed TOTP device (no query: a flag on the user)."""
+    return user.second_factor_enrolled
 
 
 def totp_secret_base32(*, device: TOTPDevice) -> str:

@@ -60,7 +60,8 @@ def audit_record(
         after=after,
         note=note,
     )
-    with transaction.atomic():
+    # No savepoint: an audit entry that cannot be written fails the whole change.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute(

@@ -8,8 +8,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from backoffice.core.models import Agency
 from backoffice.procedures.models import Procedure
+from backoffice.procedures.selectors import procedure_get
 
 from .constants import Channel
 from .models import Dossier, DraftFile, SubmissionDraft
@@ -120,27 +120,56 @@ def draft_submit(*, draft: SubmissionDraft) -> Dossier:
     draft's deletion; a repeated or concurrent submit of the same draft returns the
     dossier the first one made. The draft's files leave storage after commit.
     """
-    locked = (
+    locked = _draft_locked(pk=draft.pk)
+    if locked is None:
+        # Deleted by the submission that made its dossier (same transaction), or
+        # by a discard: a concurrent or repeated submit ends here.
+        done = Dossier.objects.filter(source_draft_key=draft.key).first()
+        if done is not None:
+            return done
+        raise ValidationError({"draft": _("Hồ sơ nháp không còn nữa.")})
+    return _submit_locked(locked)
+
+
+@transaction.atomic
+def draft_submit_by_procedure(
+    *, owner: AbstractBaseUser, procedure_code: str
+) -> Dossier | None:
+    """Submit the owner's draft for an active procedure; None when there is none.
+
+    Same guarantees as `draft_submit`, with the draft locked by its first read (the
+    submit page needs nothing else).
+    """
+    locked = _draft_locked(
+        owner=owner, procedure__code=procedure_code, procedure__is_active=True
+    )
+    return None if locked is None else _submit_locked(locked)
+
+
+def _draft_locked(**lookup: object) -> SubmissionDraft | None:
+    return (
         SubmissionDraft.objects.select_for_update(of=("self",))
         .select_related("procedure", "owner")
-        .filter(pk=draft.pk)
+        .filter(**lookup)
         .first()
     )
-    done = Dossier.objects.filter(source_draft_key=draft.key).first()
-    if done is not None:
-        return done
-    if locked is None:
-        raise ValidationError({"draft": _("Hồ sơ nháp không còn nữa.")})
-    draft = locked
+
+
+def _submit_locked(draft: SubmissionDraft) -> Dossier:
+    # While its draft exists no dossier has been made from it (the submission
+    # deletes the draft in its own transaction), so there is nothing to look up.
+    procedure = procedure_get(code=draft.procedure.code) or draft.procedure
     data = draft.data
     records = list(draft.files.all())
     uploads = _uploads_of(records)
     on_behalf = bool(data.get("on_behalf"))
-    agency = Agency.objects.filter(code=data.get("agency") or "").first()
+    agency = next(
+        (a for a in procedure.agencies.all() if a.code == data.get("agency")), None
+    )
     if agency is None:
-        raise ValidationError({"agency": "Hãy chọn cơ quan tiếp nhận hồ sơ."})
+        raise ValidationError({"agency": _("Hãy chọn cơ quan tiếp nhận hồ sơ.")})
     dossier = dossier_submit(
-        procedure=draft.procedure,
+        procedure=procedure,
         agency=agency,
         channel=Channel.ONLINE,
         applicant=Applicant(

@@ -149,7 +149,10 @@ def dossier_submit(
     bring paper that is scanned later. Side effects: files stored, audit record.
     Nothing is left behind when any check or write fails.
     """
-    if not procedure.is_active or not procedure.agencies.filter(pk=agency.pk).exists():
+    # .all(): the agencies the caller prefetched (or cached) — no query then.
+    if not procedure.is_active or all(
+        a.pk != agency.pk for a in procedure.agencies.all()
+    ):
         raise ValidationError(
             {"agency": f"{agency.name} không tiếp nhận thủ tục {procedure.code}."}
         )
@@ -187,7 +190,9 @@ def dossier_submit(
     )
     stored: list[str] = []
     try:
-        with transaction.atomic():
+        # No savepoint (two statements per submission): a failure here ends the
+        # caller's transaction, and every caller lets it (none catches and goes on).
+        with transaction.atomic(savepoint=False):
             dossier.code = dossier_code_next(agency=agency, day=received_at.date())
             dossier.save()
             _store_files(

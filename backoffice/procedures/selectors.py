@@ -1,11 +1,14 @@
 """Public reads of the procedure catalogue (everything here is public information)."""
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from anyascii import anyascii
 
 from backoffice.core.models import Agency
 
+from . import procedure_cache
 from .models import Field, Procedure, ProcedureComponent
 
 
@@ -43,17 +46,29 @@ def procedure_list(
 
 
 def procedure_get(*, code: str) -> Procedure | None:
-    return (
-        Procedure.objects.filter(code=code, is_active=True)
-        .select_related("field")
-        .prefetch_related(
-            "agencies",
-            Prefetch(
-                "components", queryset=ProcedureComponent.objects.order_by("sort_order")
-            ),
+    """An active procedure with its field, agencies and ordered components.
+
+    Served from the cache (`procedure_cache`): the catalogue is read on every step
+    of every submission and changes a few times a year.
+    """
+    key = procedure_cache.key(code)
+    procedure = cache.get(key) if key else None
+    if procedure is None:
+        procedure = (
+            Procedure.objects.filter(code=code, is_active=True)
+            .select_related("field")
+            .prefetch_related(
+                "agencies",
+                Prefetch(
+                    "components",
+                    queryset=ProcedureComponent.objects.order_by("sort_order"),
+                ),
+            )
+            .first()
         )
-        .first()
-    )
+        if procedure is not None and key:  # unknown codes are not cached
+            cache.set(key, procedure, settings.PROCEDURE_CACHE_SECONDS)
+    return procedure
 
 
 def procedure_filter_options() -> dict[str, QuerySet]:

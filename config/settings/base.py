@@ -188,6 +188,14 @@ CACHES["throttle"] = env.cache_url(
     "THROTTLE_CACHE_URL", default=env("CACHE_URL", default="locmemcache://")
 )
 RATELIMIT_USE_CACHE = "throttle"
+# Sessions are read from the cache and written through to the database when the
+# cache is shared by every process (Redis); a per-process cache could serve a
+# session that another process has just ended, so then they stay in the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.db"
+    if CACHES["default"]["BACKEND"].endswith("LocMemCache")
+    else "django.contrib.sessions.backends.cached_db"
+)
 RATELIMIT_IP_META_KEY = "backoffice.core.net.client_ip"
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
@@ -237,6 +245,10 @@ SEARCH_BACKENDS = {
         }
     )
 }
+
+# Procedures read with their agencies and components are cached this long (a shared
+# cache drops them at once on any catalogue change; a per-process one after this).
+PROCEDURE_CACHE_SECONDS = env.int("PROCEDURE_CACHE_SECONDS", default=300)
 
 # Dossiers: code pattern (DOMAIN.md [?]) and upload limits.
 DOSSIER_CODE_PATTERN = env(

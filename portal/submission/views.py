@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from backoffice.dossiers.drafts import (
     draft_for,
     draft_save,
-    draft_submit,
+    draft_submit_by_procedure,
     draft_submitted_dossier,
 )
 from backoffice.dossiers.models import DraftFile, SubmissionDraft
@@ -129,12 +129,16 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
 @citizen_required
 @require_POST
 def submit(request: HttpRequest, code: str) -> HttpResponse:
-    # The draft names the procedure: one query instead of reading the procedure
-    # with its components first (the service reads what it checks).
-    draft = SubmissionDraft.objects.filter(
-        owner=request.user, procedure__code=code, procedure__is_active=True
-    ).first()
-    if draft is None:
+    # The service locks the draft by its first read (the procedure comes from the
+    # catalogue cache): nothing is read here first.
+    try:
+        dossier = draft_submit_by_procedure(owner=request.user, procedure_code=code)
+    except ValidationError as exc:
+        for errors in exc.message_dict.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("submission-fill", code=code)
+    if dossier is None:
         _procedure(code)  # 404 for an unknown or withdrawn procedure
         # A repeated submit (retry, double click) of a draft already submitted.
         done = draft_submitted_dossier(
@@ -142,13 +146,6 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
         )
         if done is not None:
             return redirect(reverse("my-dossier", kwargs={"code": done.code}))
-        return redirect("submission-fill", code=code)
-    try:
-        dossier = draft_submit(draft=draft)
-    except ValidationError as exc:
-        for errors in exc.message_dict.values():
-            for error in errors:
-                messages.error(request, error)
         return redirect("submission-fill", code=code)
     messages.success(
         request,

@@ -136,6 +136,9 @@ def test_component_formats_are_enforced(
         )
 
 
+# Outside a test transaction, as every caller runs it: the submission's own
+# transaction is the one that fails.
+@pytest.mark.django_db(transaction=True)
 def test_a_failed_transaction_gives_its_number_back_and_leaves_no_file(
     birth_registration, agency_tree, applicant, complete_files, monkeypatch
 ) -> None:
