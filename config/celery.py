@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
@@ -27,6 +28,12 @@ def _beat_schedule(sender: Celery, **kwargs: object) -> None:
         settings.LEASE_REAP_INTERVAL,
         sender.signature("backoffice.core.tasks.reap_leases"),
         name="reap-leases",
+    )
+    # Stored originals re-hashed once a month, at night (Art. 14-15: kept intact).
+    sender.add_periodic_task(
+        crontab(minute=30, hour=2, day_of_month=settings.INTEGRITY_CHECK_DAY),
+        sender.signature("backoffice.core.tasks.check_originals_integrity"),
+        name="originals-integrity",
     )
     if settings.SCAN_HOT_FOLDER:
         sender.add_periodic_task(

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from .models import Agency, AuditLogEntry, CalendarDay, Membership
+from .models import Agency, AuditLogEntry, CalendarDay, IntegrityCheck, Membership
 
 
 @admin.register(AuditLogEntry)
@@ -42,3 +43,24 @@ class AgencyAdmin(admin.ModelAdmin):
 
 admin.site.register(Membership)
 admin.site.register(CalendarDay)
+
+
+@admin.register(IntegrityCheck)
+class IntegrityCheckAdmin(admin.ModelAdmin):
+    """Read-only: what each re-hash of the stored originals found."""
+
+    list_display = ("started_at", "finished_at", "checked", "bytes_read", "ok")
+    readonly_fields = ("started_at", "finished_at", "checked", "bytes_read", "problems")
+
+    @admin.display(boolean=True, description=_("Toàn vẹn"))
+    def ok(self, obj: IntegrityCheck) -> bool:
+        return obj.ok
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

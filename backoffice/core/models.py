@@ -397,3 +397,28 @@ class RegisterCounter(models.Model):
         return (
             f"{self.agency_id} {self.register} {self.year}/{self.series} #{self.last}"
         )
+
+
+class IntegrityCheck(models.Model):
+    """One run of the originals' integrity check (`manage.py integrity_check`, beat).
+
+    Kept, with every problem found, so that a mismatch is never only a log line.
+    """
+
+    started_at = models.DateTimeField(_("bắt đầu"), default=timezone.now)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    checked = models.PositiveIntegerField(_("số tệp đã kiểm tra"), default=0)
+    bytes_read = models.PositiveBigIntegerField(_("dung lượng đã đọc"), default=0)
+    problems = models.JSONField(_("sai lệch"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("lần kiểm tra toàn vẹn")
+        verbose_name_plural = _("kiểm tra toàn vẹn tệp gốc")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} ({len(self.problems)})"
+
+    @property
+    def ok(self) -> bool:
+        return self.finished_at is not None and not self.problems

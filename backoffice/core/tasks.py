@@ -33,3 +33,11 @@ def reap_leases() -> dict[str, list[str]]:
 
     result = leases_reap()
     return {"requeued": result.requeued, "failed": result.failed}
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def check_originals_integrity() -> int:
+    """Re-hash every stored original (monthly, on beat); returns the problem count."""
+    from .integrity import integrity_check
+
+    return len(integrity_check().problems)

@@ -8,3 +8,15 @@ class DocumentsConfig(AppConfig):
     name = "backoffice.documents"
     label = "documents"
     verbose_name = _("Văn bản")
+
+    def ready(self) -> None:
+        from backoffice.core.integrity import model_originals, original_source_register
+
+        from .models import DocumentFile
+
+        original_source_register(
+            "document_files",
+            lambda: model_originals(
+                "document_files", DocumentFile.objects.order_by("pk")
+            ),
+        )

@@ -16,3 +16,14 @@ class ScanningConfig(AppConfig):
         from .services import scan_batch_give_up
 
         register_give_up(SCAN_JOB, scan_batch_give_up)
+
+        from backoffice.core.integrity import model_originals, original_source_register
+
+        from .models import ScanBatch
+
+        original_source_register(
+            "scan_originals",
+            lambda: model_originals(
+                "scan_originals", ScanBatch.objects.order_by("pk"), "original"
+            ),
+        )

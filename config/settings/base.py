@@ -246,6 +246,9 @@ SEARCH_BACKENDS = {
     )
 }
 
+# Day of the month on which the beat re-hashes every stored original (02:30).
+INTEGRITY_CHECK_DAY = env.int("INTEGRITY_CHECK_DAY", default=1)
+
 # Procedures read with their agencies and components are cached this long (a shared
 # cache drops them at once on any catalogue change; a per-process one after this).
 PROCEDURE_CACHE_SECONDS = env.int("PROCEDURE_CACHE_SECONDS", default=300)
