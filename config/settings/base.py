@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "backoffice.dossiers",
     "backoffice.scanning",
     "backoffice.documents",
+    "backoffice.exchange",
     "backoffice.demo",
     "search",
     "portal",
@@ -245,6 +246,12 @@ SEARCH_BACKENDS = {
         }
     )
 }
+
+# Inter-agency exchange (edXML): the largest packet accepted, attachments included
+# (base64 makes a packet about 4/3 of its files).
+EXCHANGE_MAX_PACKET_BYTES = env.int(
+    "EXCHANGE_MAX_PACKET_BYTES", default=64 * 1024 * 1024
+)
 
 # Day of the month on which the beat re-hashes every stored original (02:30).
 INTEGRITY_CHECK_DAY = env.int("INTEGRITY_CHECK_DAY", default=1)
