@@ -51,6 +51,8 @@ def procedure_get(*, code: str) -> Procedure | None:
     Served from the cache (`procedure_cache`): the catalogue is read on every step
     of every submission and changes a few times a year.
     """
+    if "\x00" in code or len(code) > 64:  # no code has them (PostgreSQL refuses NUL)
+        return None
     key = procedure_cache.key(code)
     procedure = cache.get(key) if key else None
     if procedure is None:

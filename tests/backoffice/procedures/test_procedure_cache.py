@@ -63,8 +63,15 @@ def test_agency_renames_are_seen_at_once(birth_registration, agency_tree):
     assert [a.name for a in procedure.agencies.all()] == ["UBND Phường 1 (mới)"]
 
 
-@pytest.mark.parametrize("code", ["", "x" * 200, "a b", "1.0\x00"])
+@pytest.mark.parametrize("code", ["", "a b"])
 def test_unusable_codes_are_read_from_the_database_only(code):
     procedure, queries = read(code)
     assert procedure is None
     assert queries == 1
+
+
+@pytest.mark.parametrize("code", ["x" * 200, "1.0\x00"])
+def test_impossible_codes_are_not_looked_up(code):
+    procedure, queries = read(code)
+    assert procedure is None
+    assert queries == 0
