@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/scan_accuracy.py [--batches 200] [--dpi 200]
                                              [--ocr-pages 12]
 
-Part 1: `--batches` generated batches (backoffice/scanning/synthetic.py: several
+Part 1: `--batches` generated batches (tests/support/synthetic.py: several
 dossiers each, the project's own QR sheets, skew up to ±5°, upside-down and
 sideways pages, 150–300 dpi, JPEG artefacts, speckle, dark borders, blank pages)
 go through scan_run without OCR; the split, the orientation, the residual skew
@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 from backoffice.scanning.pipeline import scan_run
-from backoffice.scanning.synthetic import (
+from tests.support.synthetic import (
     character_accuracy,
     generate_batch,
     text_page,

@@ -43,7 +43,7 @@ from pypdf import PdfReader
 from backoffice.scanning.pipeline import scan_run
 from backoffice.scanning.pipeline.sources import list_pages, render_page
 from backoffice.scanning.pipeline.steps import TESSERACT
-from backoffice.scanning.synthetic import generate_batch, write_pages
+from tests.support.synthetic import generate_batch, write_pages
 
 
 def _cpu() -> float:

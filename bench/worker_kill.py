@@ -144,17 +144,17 @@ def run(args, env, workdir: Path, workers: list) -> dict:
     from backoffice.core.models import Membership
     from backoffice.dossiers.models import DossierFile
     from backoffice.dossiers.services import Applicant
-    from backoffice.procedures.constants import CopyForm
-    from backoffice.procedures.models import Procedure
-    from backoffice.scanning import synthetic
-    from backoffice.scanning.constants import BatchStatus
-    from backoffice.scanning.models import ScanBatch
-    from backoffice.scanning.services import (
+    from backoffice.intake.services import (
         ChecklistItem,
         counter_dossier_register,
         dossier_sheets_pdf,
         scan_batch_create,
     )
+    from backoffice.procedures.constants import CopyForm
+    from backoffice.procedures.models import Procedure
+    from backoffice.scanning.constants import BatchStatus
+    from backoffice.scanning.models import ScanBatch
+    from tests.support import synthetic
 
     officer_membership = Membership.objects.filter(role=Role.RECEPTION).first()
     officer: User = officer_membership.user

@@ -11,6 +11,7 @@ docker/nginx.conf applies the same caps at the reverse proxy.
 """
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,6 +19,8 @@ from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
 
 MIB = 1024 * 1024
 # Room for the fields sent beside the files (applicant data, multipart headers).
@@ -48,6 +51,18 @@ ADMIN_UPLOAD_NAMESPACE_PREFIX = "wagtailsnippets_"
 ADMIN_UPLOAD_ROUTES = frozenset({"procedures-import"})
 
 
+def accepts_body(setting: str) -> Callable[[View], View]:
+    """Let a view take bodies up to `settings.<setting>` (plus the form margin)
+    instead of REQUEST_MAX_BODY_BYTES: for the upload views of apps that core does
+    not know (incoming desk, outgoing drafts, edXML packets)."""
+
+    def mark(view: View) -> View:
+        view.request_body_limit_setting = setting  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
 def _route(path: str) -> ResolverMatch | None:
     # The portal's URLs carry a language prefix that resolves only while that
     # language is active; LocaleMiddleware has not run yet.
@@ -73,7 +88,10 @@ def request_body_limit(path: str) -> int:
     match = _route(path)
     if match is None:
         return default
-    if match.url_name in SCAN_UPLOAD_ROUTES:
+    declared = getattr(match.func, "request_body_limit_setting", None)
+    if declared:
+        limit = int(getattr(settings, declared)) + FORM_FIELDS_MARGIN
+    elif match.url_name in SCAN_UPLOAD_ROUTES:
         limit = int(settings.SCAN_MAX_FILE_BYTES) + FORM_FIELDS_MARGIN
     elif match.url_name in DOSSIER_UPLOAD_ROUTES or _is_admin_upload(match):
         limit = int(settings.UPLOAD_MAX_DOSSIER_BYTES) + FORM_FIELDS_MARGIN

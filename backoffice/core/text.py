@@ -36,6 +36,15 @@ _LINE_BREAKS = ("\r\n", "\r", "\u2028", "\u2029")
 _MULTILINE_CONTROLS = frozenset("\n\t")
 
 
+def nfc(value: str | None) -> str:
+    """The text in Unicode NFC (TCVN 6909:2001); None becomes "".
+
+    The one normaliser of the back office: what staff, scanners and imports write
+    is stored composed, so search and comparison see one spelling of each letter.
+    """
+    return unicodedata.normalize("NFC", value or "")
+
+
 def clean_typed_text(value: str | None, *, multiline: bool = False) -> str:
     """The NFC text a citizen meant, or ValidationError (Vietnamese) when it holds a
     control character or one that cannot be seen.
@@ -82,6 +91,17 @@ def clean_typed_text(value: str | None, *, multiline: bool = False) -> str:
 
 def _code_point(char: str) -> str:
     return f"U+{ord(char):04X}"
+
+
+class NFCFormMixin:
+    """A form whose every text value is stored NFC and stripped (staff forms)."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()  # type: ignore[misc]
+        for key, value in data.items():
+            if isinstance(value, str):
+                data[key] = nfc(value).strip()
+        return data
 
 
 class TypedTextMixin(forms.Field):

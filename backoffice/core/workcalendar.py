@@ -81,18 +81,14 @@ def office_periods() -> list[OfficePeriod]:
 @lru_cache(maxsize=64)
 def _package_holidays(
     country: str, year: int
-) -> tuple[frozenset[dt.date], frozenset[dt.date], dict]:
+) -> tuple[frozenset[dt.date], frozenset[dt.date]]:
+    """(days off, make-up working days) of a year from the `holidays` package."""
     calendar = holidays.country_holidays(country, years=year)
     days_off = frozenset(calendar.keys())
     make_up = frozenset(
         d for d in getattr(calendar, "weekend_workdays", set()) if d.year == year
     )
-    return days_off, make_up, dict(calendar)
-
-
-def public_holidays(year: int) -> dict[dt.date, str]:
-    """Public holidays of a year from the `holidays` package (names in English)."""
-    return _package_holidays(settings.HOLIDAYS_COUNTRY, year)[2]
+    return days_off, make_up
 
 
 class WorkingCalendar:
@@ -139,7 +135,7 @@ class WorkingCalendar:
         override = self.overrides.get(day)
         if override is not None:
             return override == CalendarDayKind.WORKING_DAY
-        days_off, make_up, _ = _package_holidays(settings.HOLIDAYS_COUNTRY, day.year)
+        days_off, make_up = _package_holidays(settings.HOLIDAYS_COUNTRY, day.year)
         if day in make_up:
             return True
         return day.weekday() in self.weekdays and day not in days_off

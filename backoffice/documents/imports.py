@@ -10,12 +10,13 @@ import csv
 import datetime as dt
 import io
 import json
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from anyascii import anyascii
+
+from backoffice.core.text import nfc
 
 from .constants import DocumentType, LegalStatus
 from .legacy_text import legacy_decode, legacy_to_unicode
@@ -119,7 +120,7 @@ def _unicode(value: Any, encoding: str | None) -> str:
         text = legacy_to_unicode(text, encoding=encoding)
     except ValueError as exc:
         raise RowError(str(exc)) from exc
-    return unicodedata.normalize("NFC", text).strip()
+    return nfc(text).strip()
 
 
 def _records(path: Path) -> list[tuple[int, dict[str, Any]]]:

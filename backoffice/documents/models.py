@@ -1,8 +1,9 @@
 """Official documents published to the public library (văn bản công bố).
 
-The record and its files live here (the system of record); the Wagtail page that
-shows one to the public is presentation (portal.OfficialDocumentPage) and points
-at it through the `publication` reverse relation.
+The record and its files live here (the system of record); the page that shows
+one to the public is presentation, made by whoever registered a
+`publishing.DocumentPublisher` (the portal); this package asks that interface,
+never the page model.
 """
 
 from django.conf import settings
@@ -23,8 +24,11 @@ class TextSource(models.TextChoices):
 
 class OfficialDocumentQuerySet(models.QuerySet):
     def public(self) -> "OfficialDocumentQuerySet":
-        """Documents whose library page is live (published through Wagtail)."""
-        return self.filter(publication__live=True)
+        """Documents whose public page is live, as the registered publisher says
+        (none while no publisher is registered)."""
+        from .publishing import publisher_get
+
+        return publisher_get().live(self)
 
 
 class OfficialDocument(models.Model):

@@ -14,11 +14,11 @@ Type abbreviations are case-sensitive and Đ ≠ D (``QĐ`` Quyết định, ``Q
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from anyascii import anyascii
 
+from backoffice.core.text import nfc
 from backoffice.documents.constants import (
     ABBREVIATION_DOCUMENT_TYPES,
     COPY_FORM_ABBREVIATIONS,
@@ -115,7 +115,7 @@ def _error(detail: str) -> ValueError:
 
 
 def _clean(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).strip()
+    text = nfc(text).strip()
     text = _NUMBER_LABEL.sub("", text)
     text = _DASHES.sub("-", text)
     return _SPACED_SEPARATOR.sub(r"\1", text)
@@ -253,6 +253,6 @@ def number_symbol_key(text: str) -> str:
     number recurs every year, so a unique import key needs the issuer and the
     year of issue as well.
     """
-    folded = anyascii(unicodedata.normalize("NFC", text)).lower()
+    folded = anyascii(nfc(text)).lower()
     tokens = [token for token in _NON_ALNUM.split(folded) if token]
     return "-".join(str(int(t)) if t.isdigit() else t for t in tokens)

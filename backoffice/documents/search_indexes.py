@@ -6,17 +6,15 @@ included), never on raw saves; the facade does the work in a Celery task.
 
 from typing import Any
 
-from django.db.models.signals import post_delete
 from wagtail.signals import page_published, page_unpublished
 
 import search
 from search import Field, FieldKind, SearchIndex
 
 from .models import OfficialDocument
+from .publishing import publisher_get
 
 INDEX_NAME = "documents"
-# The page model's link to the document (portal.OfficialDocumentPage).
-PAGE_LINK = "official_document_id"
 
 
 @search.register
@@ -40,11 +38,10 @@ class OfficialDocumentIndex(SearchIndex):
     ]
 
     def get_queryset(self) -> Any:
-        return OfficialDocument.objects.select_related("publication").order_by("pk")
+        return publisher_get().with_pages(OfficialDocument.objects.order_by("pk"))
 
     def should_index(self, obj: OfficialDocument) -> bool:
-        page = getattr(obj, "publication", None)
-        return page is not None and page.live
+        return publisher_get().is_live(obj)
 
     def to_document(self, obj: OfficialDocument) -> dict[str, Any]:
         return {
@@ -63,12 +60,13 @@ class OfficialDocumentIndex(SearchIndex):
             "effective_date": (
                 obj.effective_date.isoformat() if obj.effective_date else None
             ),
-            "url": obj.publication.url or "",
+            "url": publisher_get().public_url(obj),
         }
 
 
 def _document_id(instance: Any) -> int | None:
-    return getattr(instance, PAGE_LINK, None)
+    # Which document a page shows is the publisher's knowledge, not ours.
+    return publisher_get().document_id(instance)
 
 
 def _on_published(sender: type, instance: Any, **kwargs: Any) -> None:
@@ -81,7 +79,12 @@ def _on_unpublished(sender: type, instance: Any, **kwargs: Any) -> None:
         search.remove_later(INDEX_NAME, [str(document_id)])
 
 
+def document_page_deleted(sender: type, instance: Any, **kwargs: Any) -> None:
+    """post_delete receiver for the publisher's page models (it connects them): a
+    deleted page leaves the library too (Wagtail unpublishes only live pages).
+    Not connected for every model: that would stop Django's fast deletes."""
+    _on_unpublished(sender, instance)
+
+
 page_published.connect(_on_published, dispatch_uid="documents-index-published")
 page_unpublished.connect(_on_unpublished, dispatch_uid="documents-index-unpublished")
-# A deleted page leaves the library too (Wagtail unpublishes only live pages).
-post_delete.connect(_on_unpublished, dispatch_uid="documents-index-deleted")

@@ -215,21 +215,9 @@ def library_search(query: LibraryQuery) -> LibraryResult:
     )
 
 
-def document_public_get(*, document_id: int) -> OfficialDocument | None:
-    """A published document with its files, or None."""
-    return (
-        OfficialDocument.objects.public()
-        .select_related("replaced_by")
-        .prefetch_related("files")
-        .filter(pk=document_id)
-        .first()
-    )
-
-
 def documents_recent(*, limit: int = 5) -> list[OfficialDocument]:
-    """The latest published documents, newest issue first, for the home page."""
+    """The latest published documents, newest issue first, for the home page
+    (with what the publisher needs to link to their pages)."""
     return list(
-        OfficialDocument.objects.public()
-        .select_related("publication")
-        .order_by("-issued_date", "-pk")[:limit]
+        OfficialDocument.objects.public().order_by("-issued_date", "-pk")[:limit]
     )

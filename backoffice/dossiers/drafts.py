@@ -23,6 +23,9 @@ DRAFT_FIELDS = (
     "applicant_phone",
     "applicant_email",
     "applicant_address",
+    "applicant_type",
+    "applicant_organisation",
+    "applicant_tax_code",
     "on_behalf",
     "representative_name",
     "representative_id_number",
@@ -178,6 +181,9 @@ def _submit_locked(draft: SubmissionDraft) -> Dossier:
             phone=str(data.get("applicant_phone", "")),
             email=str(data.get("applicant_email", "")),
             address=str(data.get("applicant_address", "")),
+            type=str(data.get("applicant_type") or "citizen"),
+            organisation=str(data.get("applicant_organisation", "")),
+            tax_code=str(data.get("applicant_tax_code", "")),
             representative_name=str(data.get("representative_name", ""))
             if on_behalf
             else "",

@@ -5,18 +5,19 @@ through `dossier_transition` (status event + audit + applicant e-mail) and, wher
 forms of Circular 03/2025 require it, stores the form as a PDF in the dossier.
 """
 
+import dataclasses
 import hashlib
 from collections.abc import Mapping, Sequence
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from backoffice.core.constants import Permission
 from backoffice.core.selectors import user_permissions
 from backoffice.core.services import audit_record
+from backoffice.signatures.official import issued_pdf_sign
 
 from .constants import RECEIPT_JOB, DossierStatus
 from .models import (
@@ -25,7 +26,13 @@ from .models import (
     DossierStatusEvent,
     DossierSupplementRequest,
 )
-from .services import _store_files, dossier_receipt_queue, dossier_transition
+from .services import (
+    dossier_file_store,
+    dossier_receipt_queue,
+    dossier_transition,
+    dossier_uploads_store,
+    stored_files_discard,
+)
 from .uploads import CheckedUpload
 
 
@@ -39,18 +46,18 @@ def _require(actor: AbstractBaseUser, dossier: Dossier, permission: str) -> None
 def _store_form(
     dossier: Dossier, name: str, pdf: bytes, actor: AbstractBaseUser
 ) -> None:
-    record = DossierFile(
+    # Our own unsigned form: nothing to verify, so no signature check is queued.
+    dossier_file_store(
         dossier=dossier,
-        kind=DossierFile.Kind.FORM,
-        original_name=name,
+        name=name,
+        content=pdf,
         media_type="application/pdf",
-        size=len(pdf),
-        sha256=hashlib.sha256(pdf).hexdigest(),
+        stored=[],
+        kind=DossierFile.Kind.FORM,
         pages=1,
         uploaded_by=actor,
+        check=False,
     )
-    record.file.save(name, ContentFile(pdf), save=False)
-    record.save()
 
 
 def dossier_accept(
@@ -80,7 +87,13 @@ def dossier_refuse(
     _store_form(
         dossier,
         f"mau-03-tu-choi-{dossier.code}.pdf",
-        refusal_pdf(dossier=dossier, reason=reason, officer=actor.get_full_name()),
+        issued_pdf_sign(
+            pdf_bytes=refusal_pdf(
+                dossier=dossier, reason=reason, officer=actor.get_full_name()
+            ),
+            agency=dossier.agency,
+            reason=f"Từ chối tiếp nhận hồ sơ {dossier.code}",
+        ),
         actor,
     )
     return dossier
@@ -135,11 +148,15 @@ def dossier_request_supplement(
     _store_form(
         dossier,
         f"mau-02-bo-sung-{dossier.code}-{event.pk}.pdf",
-        supplement_request_pdf(
-            dossier=dossier,
-            components=[c.name for c in components],
-            reason=reason,
-            officer=actor.get_full_name(),
+        issued_pdf_sign(
+            pdf_bytes=supplement_request_pdf(
+                dossier=dossier,
+                components=[c.name for c in components],
+                reason=reason,
+                officer=actor.get_full_name(),
+            ),
+            agency=dossier.agency,
+            reason=f"Yêu cầu bổ sung hồ sơ {dossier.code}",
         ),
         actor,
     )
@@ -179,7 +196,7 @@ def dossier_supplement_submit(
         raise ValidationError({"files": "Hãy tải lên đủ các thành phần được yêu cầu."})
     stored: list[str] = []
     try:
-        _store_files(
+        dossier_uploads_store(
             dossier=dossier,
             files={cid: files[cid] for cid in request.component_ids},
             kind=DossierFile.Kind.SUPPLEMENT,
@@ -197,10 +214,25 @@ def dossier_supplement_submit(
             dossier=dossier, to=back_to, actor=by, note="Công dân đã nộp bổ sung."
         )
     except BaseException:
-        from .services import _discard
-
-        _discard(stored)
+        stored_files_discard(stored)
         raise
+
+
+def _result_signed(dossier: Dossier, upload: CheckedUpload) -> CheckedUpload:
+    """A result PDF carries the agency's signature, as forms 01-03 do."""
+    if upload.media_type != "application/pdf":
+        return upload
+    signed = issued_pdf_sign(
+        pdf_bytes=upload.content,
+        agency=dossier.agency,
+        reason=f"Kết quả giải quyết hồ sơ {dossier.code}",
+    )
+    return dataclasses.replace(
+        upload,
+        content=signed,
+        size=len(signed),
+        sha256=hashlib.sha256(signed).hexdigest(),
+    )
 
 
 @transaction.atomic
@@ -219,9 +251,9 @@ def dossier_complete(
         dossier = dossier_transition(
             dossier=dossier, to=DossierStatus.PROCESSING, actor=actor
         )
-    _store_files(
+    dossier_uploads_store(
         dossier=dossier,
-        files={None: list(result_files)},
+        files={None: [_result_signed(dossier, upload) for upload in result_files]},
         kind=DossierFile.Kind.RESULT,
         by=actor,
         stored=[],

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import Agency
-from backoffice.core.validators import validate_citizen_id
-from backoffice.procedures.constants import CopyForm
+from backoffice.core.validators import validate_citizen_id, validate_tax_code
+from backoffice.procedures.constants import ApplicantType, CopyForm
 from backoffice.procedures.models import Procedure, ProcedureComponent
 
 from .constants import TRANSITIONS, Channel, DossierStatus, ResultDelivery
@@ -67,8 +67,25 @@ class Dossier(models.Model):
         related_name="dossiers",
     )
     applicant_name = models.CharField(_("họ và tên người nộp"), max_length=200)
+    # A citizen gives a personal ID number; an organisation or business its name
+    # and tax code instead (where the procedure allows them), see Meta.constraints.
+    applicant_type = models.CharField(
+        _("đối tượng nộp"),
+        max_length=12,
+        choices=ApplicantType.choices,
+        default=ApplicantType.CITIZEN,
+    )
     applicant_id_number = models.CharField(
-        _("số định danh cá nhân"), max_length=12, validators=[validate_citizen_id]
+        _("số định danh cá nhân"),
+        max_length=12,
+        blank=True,
+        validators=[validate_citizen_id],
+    )
+    applicant_organisation = models.CharField(
+        _("tên tổ chức, doanh nghiệp"), max_length=300, blank=True
+    )
+    applicant_tax_code = models.CharField(
+        _("mã số thuế"), max_length=14, blank=True, validators=[validate_tax_code]
     )
     applicant_phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("thư điện tử"), blank=True)
@@ -115,6 +132,24 @@ class Dossier(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         indexes = [models.Index(fields=["agency", "status", "-received_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(applicant_type=ApplicantType.CITIZEN)
+                    & ~models.Q(applicant_id_number="")
+                )
+                | (
+                    ~models.Q(applicant_type=ApplicantType.CITIZEN)
+                    & ~models.Q(applicant_organisation="")
+                    & ~models.Q(applicant_tax_code="")
+                ),
+                name="dossier_applicant_identified",
+                violation_error_message=_(
+                    "Công dân cần số định danh cá nhân; tổ chức, doanh nghiệp cần "
+                    "tên và mã số thuế."
+                ),
+            )
+        ]
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
 
@@ -177,9 +212,11 @@ def original_upload_to(instance: "DossierFile", filename: str) -> str:
 class DossierFile(models.Model):
     """A file of a dossier: the immutable original with its SHA-256.
 
-    A file made from a counter scan (`source` scan or review) is derived: its
-    immutable original is the scan batch's file, so re-running the batch may replace
-    it; `scan_pages` says which pages of that scan it holds.
+    Every file is made by `services.dossier_file_store`. A file made from a counter
+    scan (`source` scan or review) is derived: its immutable original is the scan
+    batch's file, so re-running the batch may replace it. Which batch and pages it
+    came from is recorded by the scanning app (`scanning.ScannedFile`): dossiers
+    does not know about scanning.
     """
 
     class Kind(models.TextChoices):
@@ -223,15 +260,6 @@ class DossierFile(models.Model):
     source = models.CharField(
         max_length=10, choices=Source.choices, default=Source.UPLOAD
     )
-    scan_batch = models.ForeignKey(
-        "scanning.ScanBatch",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="dossier_files",
-    )
-    # 0-based page indexes in the scan batch's original file.
-    scan_pages = models.JSONField(default=list, blank=True)
     ocr_text = models.TextField(blank=True)
     ocr_confidence = models.FloatField(null=True, blank=True)
 

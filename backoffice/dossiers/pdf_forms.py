@@ -10,7 +10,9 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import urlencode
 
 import segno
 from reportlab.lib import colors
@@ -58,8 +60,16 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def tracking_url(dossier: Dossier) -> str:
+    """The absolute URL of the public lookup page, opened on this dossier.
+
+    Resolved by name (`dossier-lookup`) in the site's default language, so the
+    printed QR code and the e-mails follow the portal's URL configuration.
+    """
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    return f"{base}/tra-cuu-ho-so/?code={dossier.code}&secret={dossier.lookup_secret}"
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("dossier-lookup")
+    query = urlencode({"code": dossier.code, "secret": dossier.lookup_secret})
+    return f"{base}{path}?{query}"
 
 
 def _qr(data: str, size_mm: float) -> Image:

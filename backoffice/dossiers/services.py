@@ -1,6 +1,7 @@
 """Dossier writes: submission, status transitions. Each is atomic and audited."""
 
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -14,9 +15,11 @@ from django.utils import timezone
 
 from backoffice.core.models import Agency
 from backoffice.core.services import audit_record
+from backoffice.core.text import nfc
 from backoffice.core.workcalendar import WorkingCalendar
 from backoffice.procedures.models import Procedure
 
+from .applicants import applicant_check
 from .codes import dossier_code_next
 from .constants import (
     CLOCK_STOPPED,
@@ -42,6 +45,10 @@ class Applicant:
     representative_name: str = ""
     representative_id_number: str = ""
     representative_phone: str = ""
+    # Đối tượng: "citizen", or "organisation"/"business" with name and tax code.
+    type: str = "citizen"
+    organisation: str = ""
+    tax_code: str = ""
 
 
 def _applicant_fields(applicant: Applicant) -> dict[str, str]:
@@ -86,7 +93,69 @@ def _check_components(
         raise ValidationError(errors)
 
 
-def _store_files(
+def dossier_file_store(
+    *,
+    dossier: Dossier,
+    name: str,
+    content: bytes,
+    media_type: str,
+    stored: list[str],
+    kind: str = DossierFile.Kind.SUBMITTED,
+    component_id: int | None = None,
+    pages: int | None = None,
+    source: str = DossierFile.Source.UPLOAD,
+    ocr_text: str = "",
+    ocr_confidence: float | None = None,
+    uploaded_by: AbstractBaseUser | None = None,
+    check: bool = True,
+    verdict: str | None = None,
+) -> DossierFile:
+    """Store one file of a dossier: the only way a DossierFile is made.
+
+    The SHA-256 is taken here from the bytes stored, the OCR text is stored NFC and
+    the record is immutable once saved (DossierFile.save). The stored name goes
+    into `stored` at once, so a caller whose transaction fails can remove it.
+    Side effects: the file written to storage; with `check`, the signature check
+    (Art. 4.1.c) queued on commit — a caller storing several files passes
+    check=False and calls `dossier_files_check_queue` once. A `verdict` already
+    known (a receipt verified as it was signed) is recorded as checked instead.
+    """
+    record = DossierFile(
+        dossier=dossier,
+        component_id=component_id,
+        kind=kind,
+        source=source,
+        original_name=name,
+        media_type=media_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        pages=pages,
+        ocr_text=nfc(ocr_text),
+        ocr_confidence=ocr_confidence,
+        uploaded_by=(
+            uploaded_by
+            if uploaded_by is not None and uploaded_by.is_authenticated
+            else None
+        ),
+    )
+    if verdict is not None:
+        record.signature_verdict, record.checked_at = verdict, timezone.now()
+    record.file.save(name, ContentFile(content), save=False)
+    stored.append(record.file.name)
+    record.save()
+    if check and verdict is None:
+        dossier_files_check_queue(dossier_id=dossier.pk)
+    return record
+
+
+def dossier_files_check_queue(*, dossier_id: int) -> None:
+    """Queue the signature check of the dossier's unchecked files (on commit)."""
+    from .tasks import check_dossier_files
+
+    check_dossier_files.delay_on_commit(dossier_id)
+
+
+def dossier_uploads_store(
     *,
     dossier: Dossier,
     files: Mapping[int | None, Sequence[CheckedUpload]],
@@ -95,36 +164,33 @@ def _store_files(
     stored: list[str],
     check: bool = True,
 ) -> list[DossierFile]:
-    """Store checked uploads as the dossier's immutable files; unless `check` is
-    off (the caller queues work that checks them first), queue their signature
-    check."""
-    created = []
-    for component_id, uploads in files.items():
-        for upload in uploads:
-            record = DossierFile(
-                dossier=dossier,
-                component_id=component_id,
-                kind=kind,
-                original_name=upload.name,
-                media_type=upload.media_type,
-                size=upload.size,
-                sha256=upload.sha256,
-                pages=upload.pages,
-                uploaded_by=by if by is not None and by.is_authenticated else None,
-            )
-            record.file.save(upload.name, ContentFile(upload.content), save=False)
-            stored.append(record.file.name)
-            record.save()
-            created.append(record)
+    """Store checked uploads as the dossier's immutable files (through
+    `dossier_file_store`); unless `check` is off (the caller queues work that
+    checks them first), queue their signature check once."""
+    created = [
+        dossier_file_store(
+            dossier=dossier,
+            name=upload.name,
+            content=upload.content,
+            media_type=upload.media_type,
+            stored=stored,
+            kind=kind,
+            component_id=component_id,
+            pages=upload.pages,
+            uploaded_by=by,
+            check=False,
+        )
+        for component_id, uploads in files.items()
+        for upload in uploads
+    ]
     if created and check:
         # Every file that enters a dossier gets its signature check (Art. 4.1.c).
-        from .tasks import check_dossier_files
-
-        check_dossier_files.delay_on_commit(dossier.pk)
+        dossier_files_check_queue(dossier_id=dossier.pk)
     return created
 
 
-def _discard(names: list[str]) -> None:
+def stored_files_discard(names: list[str]) -> None:
+    """Remove files a failed transaction wrote to storage."""
     for name in names:
         default_storage.delete(name)
 
@@ -158,6 +224,7 @@ def dossier_submit(
         )
     if channel not in Channel.values:
         raise ValidationError({"channel": f"Kênh nộp “{channel}” không hợp lệ."})
+    applicant = applicant_check(procedure=procedure, applicant=applicant)
     _check_components(
         procedure=procedure, files=files, require_all=channel == Channel.ONLINE
     )
@@ -195,7 +262,7 @@ def dossier_submit(
         with transaction.atomic(savepoint=False):
             dossier.code = dossier_code_next(agency=agency, day=received_at.date())
             dossier.save()
-            _store_files(
+            dossier_uploads_store(
                 dossier=dossier,
                 files=files,
                 kind=DossierFile.Kind.SUBMITTED,
@@ -220,7 +287,7 @@ def dossier_submit(
             )
             dossier_receipt_queue(dossier_id=dossier.pk)
     except BaseException:
-        _discard(stored)
+        stored_files_discard(stored)
         raise
     return dossier
 
@@ -354,8 +421,6 @@ def _receipt_components(dossier: Dossier) -> list[tuple[str, str, int]]:
 @transaction.atomic
 def dossier_receipt_issue(*, dossier_id: int) -> DossierFile:
     """Form 01 for the dossier, signed with the agency certificate; made only once."""
-    import hashlib
-
     from backoffice.signatures.signing import pdf_sign
     from backoffice.signatures.verification import pdf_verify
 
@@ -378,21 +443,18 @@ def dossier_receipt_issue(*, dossier_id: int) -> DossierFile:
         location=dossier.agency.name,
         agency=dossier.agency,
     )
-    record = DossierFile(
+    record = dossier_file_store(
         dossier=dossier,
-        kind=DossierFile.Kind.RECEIPT,
-        original_name=f"giay-tiep-nhan-{dossier.code}.pdf",
+        name=f"giay-tiep-nhan-{dossier.code}.pdf",
+        content=signed,
         media_type="application/pdf",
-        size=len(signed),
-        sha256=hashlib.sha256(signed).hexdigest(),
+        stored=[],
+        kind=DossierFile.Kind.RECEIPT,
         pages=1,
         # Verified like any other PDF rather than assumed: a broken trust store or
         # certificate shows up here, on the first receipt.
-        signature_verdict=pdf_verify(pdf_bytes=signed).verdict,
-        checked_at=timezone.now(),
+        verdict=pdf_verify(pdf_bytes=signed).verdict,
     )
-    record.file.save(record.original_name, ContentFile(signed), save=False)
-    record.save()
     audit_record(
         actor=None, action="dossier.receipt_issued", obj=dossier, agency=dossier.agency
     )

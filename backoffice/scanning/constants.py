@@ -15,6 +15,10 @@ class BatchSource(models.TextChoices):
 
 
 class ReviewReason(models.TextChoices):
+    """Why a page waits for a person. The pipeline decides and reports the same
+    values (pipeline.results.REVIEW_*; kept apart so that importing these choices
+    does not load OpenCV)."""
+
     BEFORE_COVER = "before_cover", _("Trang trước tờ bìa đầu tiên")
     UNREADABLE_SHEET = "unreadable_sheet", _("Tờ mã QR không đọc được")
     LOW_CONFIDENCE = "low_confidence", _("Nhận dạng chữ (OCR) độ tin cậy thấp")

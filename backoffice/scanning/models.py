@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import Agency
-from backoffice.dossiers.models import Dossier
+from backoffice.dossiers.models import Dossier, DossierFile
 from backoffice.procedures.models import ProcedureComponent
 
 from .constants import BatchSource, BatchStatus, ReviewReason, ReviewState
@@ -88,6 +88,11 @@ class ScanBatch(models.Model):
         return min(100, round(100 * self.pages_done / self.pages_total))
 
     @property
+    def dossier_files(self) -> models.QuerySet[DossierFile]:
+        """The dossier files made from this batch's pages."""
+        return DossierFile.objects.filter(scan_origin__batch=self)
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (BatchStatus.DONE, BatchStatus.FAILED)
 
@@ -153,3 +158,31 @@ class ScanPage(models.Model):
     def number(self) -> int:
         """1-based page number, as staff count pages."""
         return self.index + 1
+
+
+class ScannedFile(models.Model):
+    """Which pages of which scan batch a dossier file was made from.
+
+    The link lives here, not on DossierFile, so that dossiers knows nothing of
+    scanning. A file made from a scan is derived: its immutable original is the
+    batch's file, so re-running the batch may replace it.
+    """
+
+    file = models.OneToOneField(
+        DossierFile,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="scan_origin",
+    )
+    batch = models.ForeignKey(
+        ScanBatch, on_delete=models.PROTECT, related_name="scanned_files"
+    )
+    # 0-based page indexes in the batch's original file.
+    pages = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp số hóa từ lô quét")
+        verbose_name_plural = _("tệp số hóa từ lô quét")
+
+    def __str__(self) -> str:
+        return f"{self.file_id} ← lô {self.batch_id} {self.pages}"

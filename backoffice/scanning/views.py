@@ -1,7 +1,9 @@
-"""Counter screens (Bộ phận tiếp nhận): register, print sheets, scan, review.
+"""Scanning screens: upload a scan, follow a batch, the review queue.
 
 Staff only, 2FA (middleware), scoped to the agencies where the user receives
-dossiers. Views parse input, call one service or selector, render.
+dossiers. Views parse input, call one service or selector, render. The counter
+screens around them (register, the dossier's counter page, sheets, paper) are
+the intake app's.
 """
 
 from django.contrib import messages
@@ -20,35 +22,29 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from backoffice.core.personal_data import audit_read, file_response
-from backoffice.dossiers.handling import dossier_receipt_retry
-from backoffice.dossiers.models import Dossier, DossierFile
-from backoffice.dossiers.selectors import dossier_receipt_state
-from backoffice.dossiers.uploads import (
-    stored_file_response,
-)
-from backoffice.procedures.constants import CopyForm
+from backoffice.dossiers.models import Dossier
+from backoffice.dossiers.uploads import stored_file_response
 
 from . import services
 from .constants import BatchSource
-from .forms import CounterRegisterForm, PageRangeForm, PaperLocationForm, ScanUploadForm
-from .labels import PaperItem, paper_label_pdf
+from .forms import PageRangeForm, ScanUploadForm
 from .models import ScanBatch, ScanPage
 from .selectors import (
     counter_agencies,
     counter_dossiers,
-    counter_procedures,
-    counter_recent_dossiers,
     review_pages_for_staff,
     scan_batches_for_staff,
 )
 
 
-def _require_counter(request: HttpRequest) -> None:
+def require_counter(request: HttpRequest) -> None:
+    """PermissionDenied unless the user receives dossiers somewhere."""
     if not counter_agencies(user=request.user).exists():
         raise PermissionDenied(_("Chỉ cán bộ tiếp nhận mới dùng được trang này."))
 
 
-def _dossier(request: HttpRequest, code: str) -> Dossier:
+def staff_dossier(request: HttpRequest, code: str) -> Dossier:
+    """The dossier with that code among those the user may receive, or 404."""
     dossier = counter_dossiers(user=request.user).filter(code=code).first()
     if dossier is None:
         raise Http404
@@ -62,210 +58,18 @@ def _batch(request: HttpRequest, batch_id: int) -> ScanBatch:
     return batch
 
 
-def _errors(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
+def errors_show(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
+    """Each message of a refused action as an error message on the next page."""
     texts = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
     for text in texts:
         messages.error(request, text)
 
 
-@require_GET
-def counter_home(request: HttpRequest) -> HttpResponse:
-    """Start page: choose agency and procedure, recent dossiers, batches, queue."""
-    _require_counter(request)
-    agencies = list(counter_agencies(user=request.user).order_by("name"))
-    agency = next(
-        (a for a in agencies if a.code == request.GET.get("agency")),
-        agencies[0] if agencies else None,
-    )
-    return render(
-        request,
-        "scanning/counter_home.html",
-        {
-            "agencies": agencies,
-            "agency": agency,
-            "procedures": counter_procedures(agency=agency) if agency else [],
-            "dossiers": counter_recent_dossiers(user=request.user)[:20],
-            "batches": scan_batches_for_staff(user=request.user)[:20],
-            "review_count": review_pages_for_staff(user=request.user).count(),
-            "upload_form": ScanUploadForm(),
-        },
-    )
-
-
-def counter_register(request: HttpRequest) -> HttpResponse:
-    """Registration form for one procedure at one agency (mẫu tiếp nhận tại quầy)."""
-    _require_counter(request)
-    params = request.POST if request.method == "POST" else request.GET
-    agency = (
-        counter_agencies(user=request.user).filter(code=params.get("agency")).first()
-    )
-    if agency is None:
-        messages.error(request, _("Hãy chọn cơ quan tiếp nhận."))
-        return redirect("counter-home")
-    procedure = (
-        counter_procedures(agency=agency).filter(code=params.get("procedure")).first()
-    )
-    if procedure is None:
-        messages.error(
-            request, _("Thủ tục không tồn tại hoặc cơ quan này không tiếp nhận.")
-        )
-        return redirect(f"{reverse('counter-home')}?agency={agency.code}")
-    form = CounterRegisterForm(
-        request.POST if request.method == "POST" else None, procedure=procedure
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            dossier = services.counter_dossier_register(
-                actor=request.user,
-                agency=agency,
-                procedure=procedure,
-                applicant=form.applicant(),
-                checklist=form.checklist(),
-                result_delivery=form.cleaned_data["result_delivery"],
-                notes=form.cleaned_data["notes"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            _errors(request, exc)
-        else:
-            messages.success(
-                request,
-                _("Đã tiếp nhận hồ sơ %(code)s.") % {"code": dossier.code},
-            )
-            return redirect("counter-dossier", code=dossier.code)
-    return render(
-        request,
-        "scanning/register.html",
-        {"form": form, "agency": agency, "procedure": procedure},
-    )
-
-
-def _component_rows(dossier: Dossier) -> list[dict]:
-    received = {r.component_id: r for r in dossier.received_components.all()}
-    files: dict[int | None, list[DossierFile]] = {}
-    for record in dossier.files.filter(kind=DossierFile.Kind.SUBMITTED).order_by(
-        "uploaded_at", "id"
-    ):
-        files.setdefault(record.component_id, []).append(record)
-    return [
-        {
-            "position": position,
-            "component": component,
-            "received": received.get(component.pk),
-            "files": files.get(component.pk, []),
-        }
-        for position, component in enumerate(dossier.procedure.components.all(), 1)
-    ]
-
-
-@require_GET
-def counter_dossier(request: HttpRequest, code: str) -> HttpResponse:
-    """One counter dossier: receipt, sheets, scans with progress, components."""
-    dossier = _dossier(request, code)
-    audit_read(
-        actor=request.user, action="dossier.viewed", obj=dossier, agency=dossier.agency
-    )
-    batches = scan_batches_for_staff(user=request.user).filter(dossier=dossier)
-    return render(
-        request,
-        "scanning/dossier.html",
-        {
-            "dossier": dossier,
-            "receipt": dossier.files.filter(kind=DossierFile.Kind.RECEIPT).first(),
-            "receipt_state": dossier_receipt_state(dossier=dossier),
-            "rows": _component_rows(dossier),
-            "batches": batches[:10],
-            "upload_form": ScanUploadForm(),
-            "has_paper": dossier.received_components.filter(
-                kept_on_paper=True
-            ).exists(),
-        },
-    )
-
-
-@require_GET
-def counter_sheets(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = _dossier(request, code)
-    pdf = services.dossier_sheets_pdf(dossier=dossier)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="to-bia-{dossier.code}.pdf"'
-    return response
-
-
-@require_GET
-def paper_label(request: HttpRequest, code: str) -> HttpResponse:
-    """Label for the paper kept on paper: procedure code and dossier code."""
-    dossier = _dossier(request, code)
-    copy_forms = dict(CopyForm.choices)
-    items = [
-        PaperItem(
-            name=item.component.name,
-            copy_form=str(copy_forms.get(item.copy_form, item.copy_form)),
-            count=item.count,
-            location=item.location,
-        )
-        for item in dossier.received_components.select_related("component").filter(
-            kept_on_paper=True
-        )
-    ]
-    pdf = paper_label_pdf(
-        dossier_code=dossier.code,
-        procedure_code=dossier.procedure.code,
-        procedure_name=dossier.procedure.name,
-        agency_name=dossier.agency.name,
-        applicant_name=dossier.applicant_name,
-        items=items,
-    )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="nhan-{dossier.code}.pdf"'
-    return response
-
-
-@require_POST
-def receipt_retry(request: HttpRequest, code: str) -> HttpResponse:
-    """Queue form 01 again after its signing job failed."""
-    dossier = _dossier(request, code)
-    try:
-        dossier_receipt_retry(dossier=dossier, actor=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Đã gửi lại yêu cầu tạo và ký giấy tiếp nhận."))
-    return redirect("counter-dossier", code=dossier.code)
-
-
-@require_POST
-def paper_locate(request: HttpRequest, code: str, component_id: int) -> HttpResponse:
-    dossier = _dossier(request, code)
-    item = dossier.received_components.filter(component_id=component_id).first()
-    if item is None:
-        messages.error(request, _("Thành phần này chưa được ghi nhận khi tiếp nhận."))
-        return redirect("counter-dossier", code=dossier.code)
-    form = PaperLocationForm(request.POST, prefix=f"loc{component_id}")
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return redirect("counter-dossier", code=dossier.code)
-    try:
-        services.received_component_locate(
-            actor=request.user,
-            item=item,
-            box=form.cleaned_data["box"],
-            shelf=form.cleaned_data["shelf"],
-            note=form.cleaned_data["note"],
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
-    else:
-        messages.success(request, _("Đã ghi vị trí lưu bản giấy."))
-    return redirect("counter-dossier", code=dossier.code)
-
-
 @require_POST
 def scan_upload(request: HttpRequest, code: str | None = None) -> HttpResponse:
     """Upload a scan, from a dossier's page or (loose) from the counter home."""
-    _require_counter(request)
-    dossier = _dossier(request, code) if code else None
+    require_counter(request)
+    dossier = staff_dossier(request, code) if code else None
     if dossier is not None:
         agency = dossier.agency
         back = reverse("counter-dossier", kwargs={"code": dossier.code})
@@ -298,7 +102,7 @@ def scan_upload(request: HttpRequest, code: str | None = None) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect(back)
     except PermissionDenied as exc:
-        _errors(request, exc)
+        errors_show(request, exc)
         return redirect(back)
     messages.success(
         request,
@@ -351,7 +155,7 @@ def batch_rerun(request: HttpRequest, batch_id: int) -> HttpResponse:
     try:
         services.scan_batch_requeue(actor=request.user, batch=batch)
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        errors_show(request, exc)
     else:
         messages.success(
             request, _("Đã xếp lô quét #%(id)s để xử lý lại.") % {"id": batch.pk}
@@ -407,7 +211,7 @@ def page_thumbnail(request: HttpRequest, page_id: int) -> FileResponse:
 
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Pages the pipeline could not place; assign a range or discard it."""
-    _require_counter(request)
+    require_counter(request)
     form = PageRangeForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -481,7 +285,7 @@ def _review_decide(request: HttpRequest, form: PageRangeForm) -> None:
             component=components[data["position"] - 1],
         )
     except (ValidationError, PermissionDenied) as exc:
-        _errors(request, exc)
+        errors_show(request, exc)
         return
     messages.success(
         request,

@@ -16,10 +16,11 @@ from pypdf import PdfReader
 
 from backoffice.core.constants import Role
 from backoffice.dossiers.models import Dossier, DossierFile
-from backoffice.scanning import synthetic, tasks
+from backoffice.scanning import tasks
 from backoffice.scanning.sheets import parse_payload
-from tests.conftest import PASSWORD, current_totp
 from tests.e2e.conftest import ARTIFACTS
+from tests.fixtures.staff import PASSWORD, current_totp
+from tests.support import synthetic
 
 pytestmark = [
     pytest.mark.e2e,
@@ -54,9 +55,10 @@ def worker_thread(monkeypatch):
         thread.join(timeout=120)
 
 
-def _scan_bundle(sheets_pdf: bytes, path) -> None:
+def _scan_bundle(sheets_pdf: bytes, path) -> str:
     """The printed sheets with the paper between them, through a scanner: a stray
-    page before the cover, then cover, separator 1 + one page, separator 2 + two."""
+    page before the cover, then cover, separator 1 + one page, separator 2 + two.
+    Returns the text printed on the stray page."""
     rng = random.Random(11)
     sheets = [
         np.asarray(p.convert("L"))
@@ -64,8 +66,9 @@ def _scan_bundle(sheets_pdf: bytes, path) -> None:
     ]
     style = synthetic.ScanStyle.clean()
     style.max_skew = 1.5
+    stray, stray_text = synthetic.text_page(rng, DPI)
     layout = [
-        synthetic.text_page(rng, DPI)[0],
+        stray,
         sheets[0],
         sheets[1],
         synthetic.text_page(rng, DPI)[0],
@@ -75,6 +78,7 @@ def _scan_bundle(sheets_pdf: bytes, path) -> None:
     ]
     pages = [synthetic.scan(image, rng, style, DPI)[0] for image in layout]
     synthetic.write_pages(pages, path, DPI, "pdf")
+    return stray_text
 
 
 def test_counter_registers_prints_scans_and_reviews(
@@ -144,7 +148,7 @@ def test_counter_registers_prints_scans_and_reviews(
 
     # Scan the bundle and upload it; the progress bar runs to the end.
     scan = tmp_path / "may-quet.pdf"
-    _scan_bundle(sheets_pdf, scan)
+    stray_text = _scan_bundle(sheets_pdf, scan)
     page.set_input_files("#id_scan", str(scan))
     page.click("#scan-submit")
     expect(page.locator(".messages")).to_contain_text("đang xử lý")
@@ -160,7 +164,7 @@ def test_counter_registers_prints_scans_and_reviews(
     )
     expect(page.locator("#component-2 .component-files")).to_contain_text("2 trang")
     files = {
-        f.component_id: f.scan_pages
+        f.component_id: f.scan_origin.pages
         for f in dossier.files.filter(source=DossierFile.Source.SCAN)
     }
     first, second = birth_registration.components.all()
@@ -183,3 +187,21 @@ def test_counter_registers_prints_scans_and_reviews(
     page.goto(live_server.url + f"/backoffice/tiep-nhan/ho-so/{dossier.code}/")
     expect(page.locator("#component-2 .component-files .filled")).to_have_count(2)
     assert dossier.files.filter(source=DossierFile.Source.REVIEW).count() == 1
+
+    # The assigned page keeps its OCR text: staff search finds the dossier by a
+    # word only that page carries.
+    assigned = dossier.files.get(source=DossierFile.Source.REVIEW)
+    elsewhere = {
+        word
+        for f in dossier.files.exclude(pk=assigned.pk)
+        for word in f.ocr_text.lower().split()
+    }
+    printed = set(stray_text.lower().split())
+    words = sorted(
+        word
+        for word in set(assigned.ocr_text.lower().split()) - elsewhere
+        if len(word) >= 4 and word.isalpha() and word in printed
+    )
+    assert words, assigned.ocr_text
+    page.goto(live_server.url + "/backoffice/ho-so/?q=" + words[0])
+    expect(page.locator("main")).to_contain_text(dossier.code)

@@ -17,11 +17,22 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 
+from backoffice.scanning.labelling import (
+    OCR_PAGE_SEPARATOR,
+    join_page_texts,
+    label_component_pdf,
+    mean_confidence,
+)
+
 from .assemble import component_pdf, safe_name
 from .base import PageContext, Step
 from .errors import ScanInputError
 from .results import (
     LOW_CONFIDENCE,
+    REVIEW_BEFORE_COVER,
+    REVIEW_LOW_CONFIDENCE,
+    REVIEW_UNMATCHED,
+    REVIEW_UNREADABLE_SHEET,
     ComponentResult,
     DossierResult,
     PageResult,
@@ -33,6 +44,11 @@ from .steps import STEPS, process_page
 
 __all__ = [
     "LOW_CONFIDENCE",
+    "OCR_PAGE_SEPARATOR",
+    "REVIEW_BEFORE_COVER",
+    "REVIEW_LOW_CONFIDENCE",
+    "REVIEW_UNMATCHED",
+    "REVIEW_UNREADABLE_SHEET",
     "ComponentResult",
     "DossierResult",
     "PageResult",
@@ -40,6 +56,9 @@ __all__ = [
     "ScanResult",
     "STEPS",
     "Step",
+    "join_page_texts",
+    "label_component_pdf",
+    "mean_confidence",
     "scan_run",
     "sniff_scan_file",
 ]
@@ -57,9 +76,15 @@ def scan_run(
     workers: int = 2,
     progress: Callable[[int, int], None] | None = None,
     steps: list[Step] | None = None,
+    min_confidence: float | None = None,
 ) -> ScanResult:
     """Run the whole pipeline; raises ScanInputError (Vietnamese message) on bad
-    input, in which case nothing usable is left in workdir."""
+    input, in which case nothing usable is left in workdir.
+
+    The pipeline alone decides where each page goes: into a component, or to the
+    review queue with its `review_reason`. With `min_confidence`, a page whose OCR
+    confidence is below it is taken out of its component and reviewed instead.
+    """
     if not MIN_DPI <= dpi <= MAX_DPI:
         raise ValueError(f"dpi must be between {MIN_DPI} and {MAX_DPI}")
     sources = [Path(source) for source in sources]
@@ -82,12 +107,21 @@ def scan_run(
         _run_pages(contexts, workers=max(1, workers), steps=steps, progress=progress)
         plan = split_pages(contexts)
         by_index = {page.index: page for page in contexts}
+        weak = {
+            page.index
+            for page in contexts
+            if min_confidence is not None
+            and page.ocr_confidence is not None
+            and page.ocr_confidence < min_confidence
+        }
         dossiers: list[DossierResult] = []
         for dossier in plan.dossiers:
             components = []
             folder = dossiers_dir / safe_name(dossier.code)
             for position in sorted(dossier.components):
                 component = dossier.components[position]
+                # Pages read too badly to be trusted wait for a person instead.
+                component.pages = [i for i in component.pages if i not in weak]
                 if not component.pages:
                     continue
                 pdf = component_pdf(
@@ -96,24 +130,17 @@ def scan_run(
                     pages=by_index,
                     path=folder / f"{position:02d}.pdf",
                 )
-                confidences = [
-                    by_index[i].ocr_confidence
-                    for i in component.pages
-                    if by_index[i].ocr_confidence is not None
-                ]
                 components.append(
                     ComponentResult(
                         position=position,
                         name=component.name,
                         pages=list(component.pages),
                         pdf_path=pdf,
-                        text="\n\f\n".join(
+                        text=join_page_texts(
                             by_index[i].ocr_text for i in component.pages
                         ),
-                        mean_confidence=(
-                            round(sum(confidences) / len(confidences), 2)
-                            if confidences
-                            else None
+                        mean_confidence=mean_confidence(
+                            by_index[i].ocr_confidence for i in component.pages
                         ),
                     )
                 )
@@ -127,6 +154,8 @@ def scan_run(
         shutil.rmtree(pages_dir, ignore_errors=True)
         shutil.rmtree(dossiers_dir, ignore_errors=True)
         raise
+    covers = [p.index for p in contexts if p.sheet is not None and p.sheet.is_cover]
+    first_cover = min(covers) if covers else None
     results = []
     for page in contexts:
         placed = page.placement
@@ -146,6 +175,11 @@ def scan_run(
                 procedure_code=placed[0].procedure_code if placed else "",
                 component_position=placed[1].position if placed else None,
                 component_name=placed[1].name if placed else "",
+                review_reason=(
+                    ""
+                    if placed
+                    else _review_reason(page, weak=weak, first_cover=first_cover)
+                ),
                 image_path=page.image_path,
                 pdf_path=page.pdf_path,
                 timings=page.timings,
@@ -156,7 +190,7 @@ def scan_run(
         pages=results,
         dossiers=dossiers,
         blank_pages=plan.blank_pages,
-        unmatched_pages=plan.unmatched_pages,
+        unmatched_pages=sorted({*plan.unmatched_pages, *weak}),
         thumbnails={p.index: p.thumbnail_path for p in contexts if p.thumbnail_path},
         source_sha256={path.name: sha256_file(path) for path in sources},
         dpi=dpi,
@@ -164,7 +198,28 @@ def scan_run(
     )
 
 
-def _run_pages(contexts, *, workers, steps, progress) -> None:
+def _review_reason(
+    page: PageContext, *, weak: set[int], first_cover: int | None
+) -> str:
+    """Why a page that is in no component needs a person ("" when it needs none)."""
+    if page.index in weak:
+        return REVIEW_LOW_CONFIDENCE
+    if page.blank or (page.sheet is not None and not page.sheet_unreadable):
+        return ""
+    if page.sheet_unreadable:
+        return REVIEW_UNREADABLE_SHEET
+    if first_cover is None or page.index < first_cover:
+        return REVIEW_BEFORE_COVER
+    return REVIEW_UNMATCHED
+
+
+def _run_pages(
+    contexts: list[PageContext],
+    *,
+    workers: int,
+    steps: list[Step] | None,
+    progress: Callable[[int, int], None] | None,
+) -> None:
     total = len(contexts)
     done = 0
     with ThreadPoolExecutor(

@@ -1,10 +1,12 @@
 """Component files: the pages' one-page PDFs merged with pypdf, every page
-labelled with dossier code, procedure code and component."""
+labelled with dossier code, procedure code and component (scanning.labelling)."""
 
 import re
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
+
+from backoffice.scanning.labelling import label_component_pdf
 
 from .base import PageContext
 from .split import ComponentPlan, DossierPlan
@@ -25,18 +27,12 @@ def component_pdf(
     for index in component.pages:
         reader = PdfReader(pages[index].pdf_path)
         writer.add_page(reader.pages[0])
-    label = f"{dossier.code} · {dossier.procedure_code} · TP{component.position}"
-    # The page label is what a PDF viewer shows instead of the bare page number.
-    writer.set_page_label(0, len(component.pages) - 1, style="/D", prefix=f"{label} – ")
-    writer.add_metadata(
-        {
-            "/Title": f"{dossier.code} – {component.position}. {component.name}",
-            "/Subject": (
-                f"Thủ tục {dossier.procedure_code}; thành phần {component.position}"
-            ),
-            "/Keywords": f"{dossier.code}, {dossier.procedure_code}, {component.name}",
-            "/Producer": "Một Cửa – số hóa hồ sơ",
-        }
+    label_component_pdf(
+        writer,
+        dossier_code=dossier.code,
+        procedure_code=dossier.procedure_code,
+        position=component.position,
+        name=component.name,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")

@@ -11,6 +11,12 @@ from backoffice.scanning.sheets import SheetPayload
 # read badly (150 dpi, heavy JPEG, handwriting) fall into the 40–70 range.
 LOW_CONFIDENCE = 70.0
 
+# Why a page waits for a person (scanning.constants.ReviewReason stores these).
+REVIEW_BEFORE_COVER = "before_cover"
+REVIEW_UNREADABLE_SHEET = "unreadable_sheet"
+REVIEW_LOW_CONFIDENCE = "low_confidence"
+REVIEW_UNMATCHED = "unmatched"
+
 
 @dataclass
 class PageResult:
@@ -28,6 +34,7 @@ class PageResult:
     procedure_code: str = ""
     component_position: int | None = None
     component_name: str = ""
+    review_reason: str = ""  # set when the page is in no component and needs a person
     image_path: Path | None = None  # upright, deskewed page (JPEG, page dpi)
     pdf_path: Path | None = None  # one-page PDF, with a text layer when OCR ran
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step

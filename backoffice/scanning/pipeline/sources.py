@@ -22,37 +22,38 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
+from backoffice.dossiers.filetypes import HEAD_BYTES, JPG, PDF, PNG, TIFF, sniff
+
 from .errors import ScanInputError
 
 MAX_PAGES = 2000
 MAX_IMAGE_PIXELS = 120_000_000  # A3 at 600 dpi is ~70 MP; bigger is not a scan
 
-MAGIC = [
-    (b"%PDF-", "pdf"),
-    (b"II*\x00", "tiff"),
-    (b"MM\x00*", "tiff"),
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-]
+# What the pipeline renders: the shared sniffer's kinds (backoffice.dossiers.filetypes).
+SCAN_KINDS = (PDF, TIFF, JPG, PNG)
+_LABELS = {PDF: "PDF", TIFF: "TIFF", JPG: "JPEG", PNG: "PNG"}
 
 
 def sniff_scan_file(path: Path) -> str:
-    """ "pdf", "tiff", "jpeg" or "png" by the file's first bytes, never its name."""
+    """ "pdf", "tiff", "jpg" or "png" by the file's first bytes, never its name.
+
+    The one sniffer of the product decides, with its strict rules: a signature
+    counts only at the very start of the file.
+    """
     path = Path(path)
     try:
         with path.open("rb") as handle:
-            head = handle.read(1024)
+            head = handle.read(HEAD_BYTES)
     except OSError as exc:
         raise ScanInputError(f"Không đọc được tệp {path.name}.") from exc
     if not head:
         raise ScanInputError(f"Tệp {path.name} rỗng (0 byte).")
-    for magic, kind in MAGIC:
-        # Some scanners write a few bytes of junk before %PDF; readers accept it.
-        if head.startswith(magic) or (kind == "pdf" and magic in head):
-            return kind
-    raise ScanInputError(
-        f"Tệp {path.name} không phải định dạng được hỗ trợ (PDF, TIFF, JPEG, PNG)."
-    )
+    kind = sniff(head)
+    if kind not in SCAN_KINDS:
+        raise ScanInputError(
+            f"Tệp {path.name} không phải định dạng được hỗ trợ (PDF, TIFF, JPEG, PNG)."
+        )
+    return kind
 
 
 def sha256_file(path: Path) -> str:
@@ -121,7 +122,7 @@ def _image_frame_count(path: Path, kind: str) -> int:
     except ScanInputError:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
-        label = "TIFF" if kind == "tiff" else kind.upper()
+        label = _LABELS[kind]
         raise ScanInputError(f"Tệp {label} {path.name} không đọc được.") from exc
     except Image.DecompressionBombError as exc:
         raise ScanInputError(f"Ảnh {path.name} quá lớn để là một trang quét.") from exc
@@ -136,10 +137,7 @@ def list_pages(paths: list[Path]) -> list[PageRef]:
     for path in paths:
         path = Path(path)
         kind = sniff_scan_file(path)
-        if kind == "pdf":
-            count = _pdf_page_count(path)
-        else:
-            count = _image_frame_count(path, kind)
+        count = _pdf_page_count(path) if kind == PDF else _image_frame_count(path, kind)
         if count < 1:
             raise ScanInputError(f"Tệp {path.name} không có trang nào.")
         pages.extend(PageRef(path, kind, number) for number in range(count))
@@ -226,7 +224,7 @@ def _scanner_jpeg_of(reader: PdfReader, ref: PageRef, dpi: int) -> np.ndarray | 
 
 def render_page(ref: PageRef, dpi: int) -> np.ndarray:
     """The page as an 8-bit grayscale array at `dpi`."""
-    if ref.kind == "pdf":
+    if ref.kind == PDF:
         fast = _scanner_jpeg(ref, dpi)
         if fast is not None:
             return fast
@@ -256,7 +254,7 @@ def render_page(ref: PageRef, dpi: int) -> np.ndarray:
             source_dpi = image.info.get("dpi", (dpi, dpi))[0] or dpi
             gray = image.convert("L")
     except (OSError, ValueError, EOFError, SyntaxError) as exc:
-        label = "TIFF" if ref.kind == "tiff" else ref.kind.upper()
+        label = _LABELS[ref.kind]
         raise ScanInputError(
             f"Trang {ref.number + 1} của tệp {label} {ref.path.name} không đọc được."
         ) from exc

@@ -10,11 +10,7 @@ from pypdf import PdfReader, PdfWriter
 
 from backoffice.core.middleware import FORM_FIELDS_MARGIN, request_body_limit
 from backoffice.dossiers.models import DraftFile
-from tests.portal.test_submission_uploads import (
-    form_data,
-    real_pdf,
-    signed_in_citizen,  # noqa: F401 (fixture)
-)
+from tests.fixtures.uploads import form_data, real_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +119,7 @@ def test_route_caps(settings) -> None:
 
 
 def test_an_upload_route_accepts_a_body_under_its_cap(
-    signed_in_citizen,  # noqa: F811 (fixture)
+    signed_in_citizen,
     birth_registration,
 ) -> None:
     # A 3 MiB PDF: over the cap of ordinary forms, under the wizard's.
@@ -146,3 +142,18 @@ def test_an_upload_route_accepts_a_body_under_its_cap(
 def test_an_ordinary_small_post_still_works(client) -> None:
     response = client.post("/tra-cuu-ho-so/", {"code": "KHONG-CO", "secret": "X"})
     assert response.status_code == 404  # not found, and not refused for its size
+
+
+def test_views_declare_their_own_caps(settings) -> None:
+    from django.urls import reverse
+
+    settings.REQUEST_MAX_BODY_BYTES = MIB
+    settings.EXCHANGE_MAX_PACKET_BYTES = 64 * MIB
+    settings.INCOMING_MAX_MAIL_BYTES = 60 * MIB
+    settings.UPLOAD_MAX_DOSSIER_BYTES = 100 * MIB
+    assert request_body_limit(reverse("exchange-packets")) == 65 * MIB
+    assert request_body_limit(reverse("exchange-status")) == 65 * MIB
+    assert request_body_limit(reverse("incoming-receive")) == 61 * MIB
+    assert request_body_limit(reverse("outgoing-new")) == 101 * MIB
+    assert request_body_limit(reverse("outgoing-edit", args=[1])) == 101 * MIB
+    assert request_body_limit(reverse("exchange-traces")) == MIB

@@ -1,7 +1,5 @@
 """`documents_import`: a folder of PDFs + metadata, each row all-or-nothing."""
 
-import csv
-import io
 import json
 import subprocess
 from pathlib import Path
@@ -9,79 +7,14 @@ from typing import Any
 
 import pytest
 
+from backoffice.documents.bulk_import import documents_import
 from backoffice.documents.imports import MetadataError
 from backoffice.documents.models import DocumentFile, OfficialDocument
-from backoffice.documents.services import documents_import
-from tests.fixtures.documents import *  # noqa: F403 — fixtures
-from tests.fixtures.documents import make_pdf
+from tests.fixtures.documents import SECOND, row, write_csv, write_pdfs
+from tests.fixtures.signatures import make_pdf
 
-pytestmark = pytest.mark.django_db
-
-COLUMNS = [
-    "number_symbol",
-    "type",
-    "issuer",
-    "issued_date",
-    "effective_date",
-    "field",
-    "subject",
-    "signer_name",
-    "signer_position",
-    "status",
-    "replaced_by",
-    "files",
-]
-
-
-def row(**overrides: Any) -> dict[str, str]:
-    values = {
-        "number_symbol": "30/2020/NĐ-CP",
-        "type": "Nghị định",
-        "issuer": "Chính phủ",
-        "issued_date": "05/03/2020",
-        "effective_date": "2020-03-05",
-        "field": "Văn thư, lưu trữ",
-        "subject": "Về công tác văn thư",
-        "signer_name": "Nguyễn Xuân Phúc",
-        "signer_position": "Thủ tướng",
-        "status": "",
-        "replaced_by": "",
-        "files": "30-2020.pdf",
-    }
-    values.update(overrides)
-    return values
-
-
-SECOND = {
-    "number_symbol": "110/2004/NĐ-CP",
-    "issued_date": "2004-04-08",
-    "effective_date": "",
-    "subject": "Về công tác văn thư (2004)",
-    "signer_name": "Phan Văn Khải",
-    "status": "replaced",
-    "replaced_by": "30/2020/NĐ-CP",
-    "files": "110-2004.pdf",
-}
-
-
-def write_pdfs(folder: Path, rows: list[dict[str, str]]) -> None:
-    for values in rows:
-        for name in values["files"].split(";"):
-            path = folder / name
-            if name and not path.exists():
-                path.write_bytes(make_pdf([values["subject"], name]))
-
-
-def write_csv(folder: Path, rows: list[dict[str, str]], *, pdfs: bool = True) -> Path:
-    folder.mkdir(exist_ok=True)
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    (folder / "metadata.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    if pdfs:
-        write_pdfs(folder, rows)
-    return folder
+# No trust root or signing file leaks in from the environment.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_trust_settings")]
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from backoffice.documents.models import OfficialDocument
-from tests.backoffice.documents.test_import import SECOND, row, write_csv
-from tests.fixtures.documents import *  # noqa: F403 — fixtures
+from tests.fixtures.documents import SECOND, row, write_csv
 
-pytestmark = pytest.mark.django_db
+# No trust root or signing file leaks in from the environment.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_trust_settings")]
 
 
 def command(*args: str) -> tuple[str, str]:

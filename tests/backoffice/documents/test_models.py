@@ -9,9 +9,9 @@ import pytest
 
 from backoffice.documents.constants import DocumentType, LegalStatus
 from backoffice.documents.models import OfficialDocument
-from tests.fixtures.documents import *  # noqa: F403 — fixtures
 
-pytestmark = pytest.mark.django_db
+# No trust root or signing file leaks in from the environment.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_trust_settings")]
 
 
 def document(**overrides) -> OfficialDocument:

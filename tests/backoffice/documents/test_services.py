@@ -21,11 +21,11 @@ from backoffice.documents.services import (
     document_unpublish,
 )
 from backoffice.signatures.signing import pdf_sign
-from tests.backoffice.signatures.conftest import DEJAVU, flip
-from tests.fixtures.documents import *  # noqa: F403 — fixtures
 from tests.fixtures.documents import document_input, document_pdf
+from tests.fixtures.signatures import DEJAVU, flip
 
-pytestmark = pytest.mark.django_db
+# No trust root or signing file leaks in from the environment.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_trust_settings")]
 
 
 def stored_files(settings) -> list[Path]:

@@ -27,36 +27,21 @@ from backoffice.dossiers.uploads import (
     pdf_sanitised,
 )
 from tests.fixtures.dossiers import checked_upload
-from tests.portal.test_submission_uploads import (
+from tests.fixtures.uploads import (
+    SCRIPT,
     form_data,
+    open_action_js_pdf,
     real_pdf,
-    signed_in_citizen,  # noqa: F401 (fixture)
     stored_files,
 )
 
 pytestmark = pytest.mark.django_db
-
-SCRIPT = "app.alert('Hồ sơ của bạn đã bị khóa');"
 
 
 def _write(writer: PdfWriter) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
-
-
-def open_action_js_pdf(text: str = "Tờ khai có mã lệnh") -> bytes:
-    """A real one-page PDF whose /OpenAction runs JavaScript when it is opened."""
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(real_pdf(text))))
-    action = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Action"),
-            NameObject("/S"): NameObject("/JavaScript"),
-            NameObject("/JS"): TextStringObject(SCRIPT),
-        }
-    )
-    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
-    return _write(writer)
 
 
 def embedded_file_pdf() -> bytes:
@@ -153,7 +138,7 @@ def test_an_unknown_mode_is_a_configuration_error(settings) -> None:
 
 
 def test_the_wizard_refuses_it_and_stores_nothing(
-    signed_in_citizen,  # noqa: F811 (fixture)
+    signed_in_citizen,
     birth_registration,
     settings,
 ) -> None:

@@ -1,55 +1,22 @@
 """Dossier files over HTTP: staff and citizens get them sandboxed, never sniffed."""
 
-import io
-
 import pytest
-from PIL import Image
 
-from backoffice.core.constants import Role
-from backoffice.dossiers.constants import Channel
 from backoffice.dossiers.models import Dossier
-from backoffice.dossiers.services import dossier_submit
-from backoffice.dossiers.uploads import check_upload
-from tests.fixtures.dossiers import pdf_upload
-from tests.portal.test_dossier_tracking import citizen, signed_in
-from tests.portal.test_submission_uploads import real_pdf
+from tests.fixtures.citizens import signed_in
+from tests.fixtures.uploads import real_pdf
 
 pytestmark = pytest.mark.django_db
 
 
-def png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "white").save(buffer, format="PNG")
-    return buffer.getvalue()
+@pytest.fixture
+def dossier(served_dossier: Dossier) -> Dossier:
+    return served_dossier
 
 
 @pytest.fixture
-def dossier(birth_registration, agency_tree, applicant) -> Dossier:
-    first, second = birth_registration.components.all()[:2]
-    second.accepted_formats = "pdf, jpg, png"
-    second.save()
-    owner = citizen("an@example.vn")
-    return dossier_submit(
-        procedure=birth_registration,
-        agency=agency_tree["ward"],
-        channel=Channel.ONLINE,
-        applicant=applicant,
-        owner=owner,
-        files={
-            first.pk: [check_upload(name="tờ khai.pdf", content=real_pdf())],
-            second.pk: [
-                check_upload(name="giay-chung-sinh.png", content=png()),
-                # Stored before the checks existed: a PDF pypdf cannot read.
-                pdf_upload("cu.pdf", body=b"not really a pdf"),
-            ],
-        },
-    )
-
-
-@pytest.fixture
-def staff_client(dossier, agency_tree, make_staff, verified_client):
-    specialist = make_staff("cv", agency=agency_tree["ward"], role=Role.SPECIALIST)
-    return verified_client(specialist)
+def staff_client(served_dossier_staff_client):
+    return served_dossier_staff_client
 
 
 def _sandboxed(response) -> None:

@@ -9,13 +9,19 @@ import pytest
 
 from backoffice.core.models import AuditLogEntry
 from backoffice.dossiers.models import Dossier, DossierFile
-from tests.backoffice.dossiers.test_file_responses import (  # noqa: F401 (fixtures)
-    dossier,
-    staff_client,
-)
-from tests.portal.test_dossier_tracking import signed_in
+from tests.fixtures.citizens import signed_in
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dossier(served_dossier: Dossier) -> Dossier:
+    return served_dossier
+
+
+@pytest.fixture
+def staff_client(served_dossier_staff_client):
+    return served_dossier_staff_client
 
 
 def entries(action: str) -> list[AuditLogEntry]:
@@ -23,8 +29,8 @@ def entries(action: str) -> list[AuditLogEntry]:
 
 
 def test_dossier_page_and_files_are_audited_once_per_window(
-    dossier,  # noqa: F811
-    staff_client,  # noqa: F811
+    dossier,
+    staff_client,
     monkeypatch,
 ) -> None:
     pdf, image = (
@@ -58,7 +64,7 @@ def test_dossier_page_and_files_are_audited_once_per_window(
 
 
 def test_a_refused_read_is_not_audited(
-    dossier,  # noqa: F811
+    dossier,
     make_staff,
     agency_tree,
     verified_client,
@@ -74,7 +80,7 @@ def test_a_refused_read_is_not_audited(
     assert entries("dossier.viewed") == entries("dossier_file.opened") == []
 
 
-def test_the_citizen_reading_their_own_files_is_not_audited(dossier) -> None:  # noqa: F811
+def test_the_citizen_reading_their_own_files_is_not_audited(dossier) -> None:
     client = signed_in(dossier.owner)
     before = AuditLogEntry.objects.count()
     record = dossier.files.first()

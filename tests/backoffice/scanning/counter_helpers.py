@@ -10,13 +10,13 @@ from pdf2image import convert_from_bytes
 
 from backoffice.core.constants import Role
 from backoffice.dossiers.models import Dossier
-from backoffice.procedures.constants import CopyForm
-from backoffice.scanning import synthetic
-from backoffice.scanning.services import (
+from backoffice.intake.services import (
     ChecklistItem,
     counter_dossier_register,
     dossier_sheets_pdf,
 )
+from backoffice.procedures.constants import CopyForm
+from tests.support import synthetic
 
 SCAN_DPI = 200
 

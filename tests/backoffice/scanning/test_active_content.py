@@ -8,8 +8,7 @@ from pypdf import PdfReader
 
 from backoffice.dossiers.uploads import pdf_active_content
 from backoffice.scanning.models import ScanBatch
-from tests.backoffice.dossiers.test_active_content import open_action_js_pdf
-from tests.portal.test_submission_uploads import stored_files
+from tests.fixtures.uploads import open_action_js_pdf, stored_files
 
 from . import counter_helpers
 

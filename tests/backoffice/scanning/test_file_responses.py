@@ -6,8 +6,7 @@ import pytest
 
 from backoffice.scanning.models import ScanBatch, ScanPage
 from backoffice.scanning.services import scan_batch_create
-from tests.backoffice.dossiers.test_file_responses import png
-from tests.portal.test_submission_uploads import real_pdf
+from tests.fixtures.uploads import png, real_pdf
 
 from . import counter_helpers
 

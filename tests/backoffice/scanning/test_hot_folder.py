@@ -159,12 +159,12 @@ def test_beat_polls_the_folder_only_when_set(settings, tmp_path) -> None:
 def test_unexpected_error_never_strands_a_file(
     hot, counter_dossier, fast_scans, monkeypatch
 ) -> None:
-    from backoffice.scanning import services
+    from backoffice.scanning import hot_folder
 
     def broken(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services, "scan_batch_create", broken)
+    monkeypatch.setattr(hot_folder, "scan_batch_create", broken)
     path = scan_of(counter_dossier, ["cover"], hot / "c.pdf")
     _age(path)
     assert consume_scan_hot_folder()["failed"] == ["c.pdf"]

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 import pytest
 
-from backoffice.scanning.synthetic import generate_batch
+from tests.support.synthetic import generate_batch
 
 
 @pytest.fixture(scope="module")

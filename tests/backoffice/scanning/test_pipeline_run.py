@@ -14,7 +14,7 @@ from backoffice.scanning.pipeline import (
     scan_run,
     sniff_scan_file,
 )
-from backoffice.scanning.synthetic import (
+from tests.support.synthetic import (
     ScanStyle,
     character_accuracy,
     generate_batch,
@@ -221,7 +221,7 @@ def test_a_page_that_fails_mid_batch_fails_the_batch(tmp_path, batch, monkeypatc
 def test_scan_style_clean_changes_nothing_but_the_paper(tmp_path):
     rng = __import__("random").Random(0)
     image, _ = text_page(rng, 150)
-    from backoffice.scanning.synthetic import scan
+    from tests.support.synthetic import scan
 
     scanned, rotation, skew = scan(image, rng, ScanStyle.clean(), 150)
     assert (rotation, skew) == (0, 0.0)
@@ -349,7 +349,7 @@ def test_a_sheet_whose_qr_code_is_half_hidden_sends_what_follows_to_review(tmp_p
     import random
 
     from backoffice.scanning.pipeline.steps import ReadSheet
-    from backoffice.scanning.synthetic import scan
+    from tests.support.synthetic import scan
 
     dpi = 200
     sheets = _sheet_images(dpi, [(1, "Tờ khai"), (2, "Giấy chứng sinh bản chính")])

@@ -11,7 +11,7 @@ from backoffice.scanning.pipeline.imaging import ink_mask, reduced
 from backoffice.scanning.pipeline.layout import refine_angle
 from backoffice.scanning.pipeline.sources import PageRef
 from backoffice.scanning.pipeline.steps import CropBorders, Deskew, DetectBlank, Orient
-from backoffice.scanning.synthetic import ScanStyle, _blank_page, scan, text_page
+from tests.support.synthetic import ScanStyle, _blank_page, scan, text_page
 
 DPI = 150
 
@@ -78,7 +78,7 @@ def test_blank_pages_with_speckle_and_bleed_through_are_blank(seed, tmp_path):
 def test_a_page_with_a_single_short_line_is_not_blank(tmp_path):
     from PIL import Image, ImageDraw
 
-    from backoffice.scanning.synthetic import _canvas, _font
+    from tests.support.synthetic import _canvas, _font
 
     canvas = Image.fromarray(_canvas(DPI))
     ImageDraw.Draw(canvas).text(

@@ -1,4 +1,5 @@
-"""Counter services: registration with a checklist, scans, review decisions, paper."""
+"""Scanning services: scan files, review decisions (registration and paper:
+tests/backoffice/intake/test_services.py)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -7,15 +8,11 @@ from pypdf import PdfReader
 
 from backoffice.core.constants import Role
 from backoffice.core.models import AuditLogEntry
-from backoffice.dossiers.constants import Channel
-from backoffice.dossiers.models import Dossier, DossierFile, ReceivedComponent
-from backoffice.procedures.constants import CopyForm
+from backoffice.dossiers.models import DossierFile
 from backoffice.scanning.constants import BatchStatus, ReviewReason, ReviewState
 from backoffice.scanning.models import ScanBatch
 from backoffice.scanning.services import (
-    ChecklistItem,
     ScanRejected,
-    received_component_locate,
     scan_batch_create,
     scan_batch_run,
     scan_pages_assign,
@@ -23,7 +20,7 @@ from backoffice.scanning.services import (
 )
 
 from . import counter_helpers
-from .counter_helpers import register, scan_of
+from .counter_helpers import scan_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,115 +35,6 @@ def _media_files(settings) -> list[str]:
     return (
         sorted(str(p) for p in root.rglob("*") if p.is_file()) if root.exists() else []
     )
-
-
-# --- Registration ---------------------------------------------------------------
-
-
-def test_register_records_counter_dossier_with_checklist(
-    officer, birth_registration, applicant
-) -> None:
-    first, second = birth_registration.components.all()
-    dossier = register(
-        officer,
-        birth_registration,
-        applicant,
-        checklist=[
-            ChecklistItem(component_id=first.pk, copy_form=CopyForm.ORIGINAL, count=2),
-            ChecklistItem(
-                component_id=second.pk,
-                copy_form=CopyForm.CERTIFIED_COPY,
-                count=1,
-                kept_on_paper=True,
-            ),
-        ],
-        notes="Nộp thay cho con",
-    )
-    assert dossier.channel == Channel.COUNTER
-    assert dossier.received_by == officer
-    rows = {r.component_id: r for r in dossier.received_components.all()}
-    assert (rows[first.pk].copy_form, rows[first.pk].count) == ("original", 2)
-    assert rows[second.pk].copy_form == "certified_copy"
-    assert rows[second.pk].kept_on_paper is True
-    entry = AuditLogEntry.objects.get(action="dossier.counter_checklist")
-    assert entry.object_id == str(dossier.pk)
-    assert entry.actor == officer
-
-
-def test_register_refuses_missing_required_component(
-    officer, birth_registration, applicant
-) -> None:
-    first = birth_registration.components.first()
-    with pytest.raises(ValidationError) as exc:
-        register(
-            officer,
-            birth_registration,
-            applicant,
-            checklist=[ChecklistItem(component_id=first.pk, copy_form="original")],
-        )
-    assert "Chưa nhận thành phần bắt buộc" in str(exc.value)
-    assert not Dossier.objects.exists()
-    assert not ReceivedComponent.objects.exists()
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"count": 0}, "Số lượng"),
-        ({"count": 100}, "Số lượng"),
-        ({"copy_form": "photocopy"}, "Loại bản"),
-        ({"component_id": 999_999}, "không thuộc thủ tục"),
-    ],
-)
-def test_register_refuses_bad_checklist(
-    officer, birth_registration, applicant, change, message
-) -> None:
-    items = [
-        ChecklistItem(component_id=c.pk, copy_form="original")
-        for c in birth_registration.components.all()
-    ]
-    items[0] = ChecklistItem(
-        **{
-            "component_id": items[0].component_id,
-            "copy_form": "original",
-            "count": 1,
-            **change,
-        }
-    )
-    with pytest.raises(ValidationError) as exc:
-        register(officer, birth_registration, applicant, checklist=items)
-    assert message in str(exc.value)
-    assert not Dossier.objects.exists()
-
-
-def test_register_needs_reception_role(
-    make_staff, agency_tree, birth_registration, applicant
-) -> None:
-    specialist = make_staff(
-        "chuyenvien", agency=agency_tree["ward"], role=Role.SPECIALIST
-    )
-    with pytest.raises(PermissionDenied):
-        register(specialist, birth_registration, applicant)
-    assert not Dossier.objects.exists()
-
-
-def test_locate_paper_records_and_audits(officer, counter_dossier) -> None:
-    item = counter_dossier.received_components.first()
-    located = received_component_locate(
-        actor=officer, item=item, box="H-12", shelf="K3", note="tầng 2"
-    )
-    assert located.kept_on_paper is True
-    assert located.location == "Hộp H-12, Kệ K3, tầng 2"
-    assert AuditLogEntry.objects.filter(action="dossier.paper_located").count() == 1
-
-
-def test_locate_paper_without_place_changes_nothing(officer, counter_dossier) -> None:
-    item = counter_dossier.received_components.first()
-    with pytest.raises(ValidationError):
-        received_component_locate(actor=officer, item=item, box=" ", shelf="")
-    item.refresh_from_db()
-    assert (item.kept_on_paper, item.location_box) == (False, "")
-    assert not AuditLogEntry.objects.filter(action="dossier.paper_located").exists()
 
 
 # --- Scan files -----------------------------------------------------------------
@@ -240,7 +128,7 @@ def test_pages_before_cover_wait_for_review(reviewed_batch, counter_dossier) -> 
     assert {p.review_reason for p in pending} == {ReviewReason.BEFORE_COVER}
     assert all(p.thumbnail for p in pending)
     placed = counter_dossier.files.get(source=DossierFile.Source.SCAN)
-    assert placed.scan_pages == [4]
+    assert placed.scan_origin.pages == [4]
 
 
 def test_assign_range_attaches_labelled_pdf_and_audits(
@@ -257,7 +145,7 @@ def test_assign_range_attaches_labelled_pdf_and_audits(
     )
     assert record.source == DossierFile.Source.REVIEW
     assert record.component == second
-    assert record.scan_pages == [0, 1]
+    assert record.scan_origin.pages == [0, 1]
     reader = PdfReader(record.file.open("rb"))
     assert len(reader.pages) == 2
     assert reader.page_labels[0].startswith(
@@ -312,7 +200,7 @@ def test_assign_refuses_component_of_other_procedure(
     ).first()
     if foreign is None:
         from backoffice.procedures.services import procedures_import
-        from tests.backoffice.procedures.test_import import as_json, procedure
+        from tests.fixtures.procedures import as_json, procedure
 
         procedures_import(
             actor=None, name="p.json", content=as_json(procedure(code="1.000001"))

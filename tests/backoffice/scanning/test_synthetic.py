@@ -5,7 +5,7 @@ import random
 import pytest
 from pypdf import PdfReader
 
-from backoffice.scanning.synthetic import (
+from tests.support.synthetic import (
     character_accuracy,
     edit_distance,
     generate_batch,

@@ -5,7 +5,6 @@ from pypdf import PdfReader
 
 from backoffice.core.models import AuditLogEntry
 from backoffice.dossiers.models import DossierFile
-from backoffice.scanning import services
 from backoffice.scanning.constants import BatchStatus, ReviewReason, ReviewState
 from backoffice.scanning.models import ScanBatch, ScanPage
 from backoffice.scanning.services import (
@@ -52,12 +51,12 @@ def test_task_attaches_each_component_searchable_pdf(batch, counter_dossier) -> 
     assert (batch.pages_done, batch.pages_total, batch.percent) == (8, 8, 100)
     first, second = counter_dossier.procedure.components.all()
     files = _scan_files(counter_dossier)
-    assert [(f.component, f.scan_pages) for f in files] == [
+    assert [(f.component, f.scan_origin.pages) for f in files] == [
         (first, [3]),
         (second, [6, 7]),
     ]
     for position, record in enumerate(files, 1):
-        assert record.scan_batch == batch
+        assert record.scan_origin.batch == batch
         assert counter_dossier.code in record.original_name
         reader = PdfReader(record.file.open("rb"))
         assert len(reader.pages) == record.pages
@@ -115,18 +114,20 @@ def test_rerun_replaces_derived_files_and_keeps_decisions(
 def test_failed_attach_leaves_nothing(
     batch, counter_dossier, monkeypatch, settings
 ) -> None:
-    real = services._attach_locked
+    from backoffice.scanning import attach
+
+    real = attach._attach_locked
 
     def breaks_half_way(batch, result, stored, replaced):
         real(batch, result, stored, replaced)
         raise RuntimeError("đĩa đầy")
 
-    monkeypatch.setattr(services, "_attach_locked", breaks_half_way)
+    monkeypatch.setattr(attach, "_attach_locked", breaks_half_way)
     assert process_scan_batch(batch.pk) == BatchStatus.FAILED
     batch.refresh_from_db()
     assert "không có tệp nào được gắn vào hồ sơ" in batch.error
     assert "đĩa đầy" in batch.error
-    assert not DossierFile.objects.filter(scan_batch=batch).exists()
+    assert not DossierFile.objects.filter(scan_origin__batch=batch).exists()
     assert not ScanPage.objects.filter(batch=batch).exists()
     derived = settings.MEDIA_ROOT / "scans" / "derived"
     assert not derived.exists() or not any(p.is_file() for p in derived.rglob("*"))
@@ -185,7 +186,7 @@ def test_unreadable_sheet_and_what_follows_go_to_review(
         for p in batch.pages.filter(review_state=ReviewState.PENDING)
     }
     assert pending == {3: ReviewReason.UNREADABLE_SHEET, 4: ReviewReason.UNMATCHED}
-    assert [f.scan_pages for f in _scan_files(counter_dossier)] == [[2]]
+    assert [f.scan_origin.pages for f in _scan_files(counter_dossier)] == [[2]]
 
 
 @pytest.mark.slow
@@ -241,7 +242,7 @@ def test_multipage_tiff_is_split_like_a_pdf(
     assert process_scan_batch(batch.pk) == BatchStatus.DONE
     (record,) = _scan_files(counter_dossier)
     assert record.component == counter_dossier.procedure.components.all()[1]
-    assert record.scan_pages == [2, 3]
+    assert record.scan_origin.pages == [2, 3]
     assert len(PdfReader(record.file.open("rb")).pages) == 2
 
 

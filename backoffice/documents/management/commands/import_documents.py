@@ -12,8 +12,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from backoffice.documents.bulk_import import documents_import
 from backoffice.documents.imports import MetadataError
-from backoffice.documents.services import documents_import
 
 BAR_WIDTH = 30
 

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from backoffice.dossiers.models import Dossier
-from backoffice.scanning.services import dossier_sheets_pdf
+from backoffice.intake.services import dossier_sheets_pdf
 
 
 class Command(BaseCommand):

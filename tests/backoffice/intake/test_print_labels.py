@@ -11,8 +11,7 @@ from pdf2image import convert_from_path
 from pypdf import PdfReader
 
 from backoffice.scanning.sheets import parse_payload
-
-from . import counter_helpers
+from tests.backoffice.scanning import counter_helpers
 
 pytestmark = pytest.mark.django_db
 

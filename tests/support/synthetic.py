@@ -1,5 +1,8 @@
 """Synthetic scanned batches with their ground truth, for tests and benchmarks.
 
+Test support, not product code: it lives under tests/support/ and is imported by
+the tests and by the bench/ scripts (which put the repository root on sys.path).
+
 A batch is what a counter scanner produces: for each dossier the project's own
 cover sheet (sheets_pdf), then per component its separator sheet and a few
 Vietnamese text pages, with blank backs here and there. Every page is then
@@ -14,10 +17,9 @@ batch, so a failing benchmark batch can be reproduced.
     batch.path, batch.truth.pages[3].kind
 """
 
-# ruff: noqa: E501
-# (the Vietnamese sample sentences below read best one to a line)
+# The Vietnamese sample sentences below read best one to a line (tests/** allow
+# long lines).
 
-import io
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -29,7 +31,7 @@ import numpy as np
 from pdf2image import convert_from_bytes
 from PIL import Image, ImageDraw, ImageFont
 
-from .sheets import sheets_pdf
+from backoffice.scanning.sheets import sheets_pdf
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONTS = ["DejaVuSerif.ttf", "DejaVuSans.ttf"]
@@ -458,7 +460,7 @@ def generate_batch(
     fmt: str = "pdf",
 ) -> GeneratedBatch:
     """One scanned batch of several dossiers with its ground truth."""
-    rng = random.Random(seed)  # noqa: S311 — test data, reproducible by seed
+    rng = random.Random(seed)
     dpi = dpi or rng.choice([150, 200, 240, 300])
     style = style or ScanStyle()
     pages: list[np.ndarray] = []
@@ -530,9 +532,3 @@ def character_accuracy(ocr: str, truth: str) -> float:
     if not truth:
         return 1.0 if not ocr else 0.0
     return max(0.0, 1.0 - edit_distance(ocr, truth) / len(truth))
-
-
-def png_bytes(image: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    Image.fromarray(image).save(buffer, "PNG")
-    return buffer.getvalue()

@@ -1,0 +1,136 @@
+"""What a document is given as, and the checks it passes before anything is saved.
+
+A form, an import row and the demo all describe a document as a `DocumentInput`
+plus its PDFs (`PdfUpload`); `document_input_check` and `document_files_check`
+normalise and check them, raising `DocumentRejected` with the reason.
+"""
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from backoffice.core.text import nfc
+from backoffice.signatures.verification import UnreadablePdf
+
+from .constants import DocumentType, LegalStatus
+from .models import OfficialDocument
+from .number_symbols import number_symbol_key, number_symbol_parse
+from .pdf import PdfFacts, pdf_facts
+
+
+class DocumentRejected(Exception):
+    """A document that cannot be saved; the message says why, in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class PdfUpload:
+    """A PDF as received: its file name and bytes."""
+
+    name: str
+    content: bytes
+
+
+@dataclass
+class DocumentInput:
+    """Metadata of one document as given by a form, an import row or the demo."""
+
+    number_symbol: str
+    document_type: str
+    issuer: str
+    issued_date: dt.date
+    subject: str
+    signer_name: str = ""
+    signer_position: str = ""
+    effective_date: dt.date | None = None
+    field: str = ""
+    legal_status: str = LegalStatus.IN_FORCE
+    replaced_by: OfficialDocument | None = None
+    # Set by document_input_check: the year written in the number-symbol, if any.
+    symbol_year: int | None = None
+
+
+def clean_text(value: str) -> str:
+    """NFC, single spaces, no surrounding blanks (TCVN 6909:2001, Art. 5.2.b)."""
+    return " ".join(nfc(value).split())
+
+
+def document_input_check(data: DocumentInput) -> DocumentInput:
+    """Normalise the text fields and check the number-symbol against the type.
+
+    Raises DocumentRejected with a Vietnamese reason; returns the cleaned input.
+    """
+    for name in (
+        "number_symbol",
+        "issuer",
+        "signer_name",
+        "signer_position",
+        "field",
+    ):
+        setattr(data, name, clean_text(getattr(data, name)))
+    data.subject = nfc(data.subject).strip()
+    if data.document_type not in DocumentType.values:
+        raise DocumentRejected(
+            f"Loại văn bản “{data.document_type}” không có trong danh mục "
+            "thể loại văn bản (Nghị định 30/2020/NĐ-CP)."
+        )
+    if not data.issuer:
+        raise DocumentRejected("Thiếu cơ quan ban hành.")
+    if not data.subject:
+        raise DocumentRejected("Thiếu trích yếu nội dung.")
+    try:
+        parsed = number_symbol_parse(
+            data.number_symbol, document_type=data.document_type
+        )
+    except ValueError as exc:
+        raise DocumentRejected(str(exc)) from exc
+    data.number_symbol, data.symbol_year = parsed.text, parsed.year
+    if parsed.year is not None and parsed.year != data.issued_date.year:
+        raise DocumentRejected(
+            f"Năm trong số, ký hiệu ({parsed.year}) khác năm ban hành "
+            f"({data.issued_date.year})."
+        )
+    if data.legal_status not in LegalStatus.values:
+        raise DocumentRejected(
+            f"Tình trạng hiệu lực “{data.legal_status}” không hợp lệ "
+            "(in-force, expired hoặc replaced)."
+        )
+    if data.replaced_by is not None and data.legal_status != LegalStatus.REPLACED:
+        data.legal_status = LegalStatus.REPLACED
+    if data.legal_status == LegalStatus.REPLACED and data.replaced_by is None:
+        raise DocumentRejected("Văn bản “bị thay thế” phải chỉ ra văn bản thay thế nó.")
+    return data
+
+
+def document_key(data: DocumentInput) -> str:
+    """The de-duplication key within an issuer: the folded number-symbol, plus the
+    year of issue when the symbol has none (numbers restart every 1 January)."""
+    key = number_symbol_key(data.number_symbol)
+    if data.symbol_year is None:
+        key = f"{key}@{data.issued_date.year}"
+    return key
+
+
+def document_files_check(
+    files: list[PdfUpload],
+) -> list[tuple[PdfUpload, PdfFacts, str]]:
+    """Check every PDF before anything is written; DocumentRejected on the first
+    bad one."""
+    if not files:
+        raise DocumentRejected("Văn bản phải có ít nhất một tệp PDF.")
+    checked = []
+    for upload in files:
+        if len(upload.content) > settings.UPLOAD_MAX_FILE_BYTES:
+            raise DocumentRejected(
+                f"Tệp “{upload.name}” lớn hơn giới hạn "
+                f"{settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024)} MB."
+            )
+        if not upload.content.startswith(b"%PDF-"):
+            raise DocumentRejected(f"Tệp “{upload.name}” không phải tệp PDF.")
+        try:
+            facts = pdf_facts(upload.content)
+        except UnreadablePdf as exc:
+            raise DocumentRejected(f"Tệp “{upload.name}” bị hỏng: {exc}") from exc
+        checked.append((upload, facts, hashlib.sha256(upload.content).hexdigest()))
+    return checked
