@@ -1,22 +1,28 @@
 """Benchmark: search indexing throughput and query latency (prints one JSON object).
 
 Run: .venv/bin/python bench/search_bench.py [--docs 100000] [--queries 600]
+        [--backends embedded,opensearch]
 Generates realistic Vietnamese official documents (number-symbols, subjects, issuers,
-dates, ~100 words of text), rebuilds a private index with them (bulk path), times
-incremental upserts, then runs a mixed query set (number-symbols in several
-spellings, subjects with and without diacritics, partial words, filters + facets,
-date-sorted lists). Uses the embedded backend in a temporary directory, or
-Elasticsearch (private index prefix, deleted afterwards) when ELASTICSEARCH_URL is set.
+dates, legal status, ~100 words of text), rebuilds a private index with them (bulk
+path), times incremental upserts, then runs a mixed query set (number-symbols in
+several spellings, subjects with and without diacritics, partial words, filters +
+facets, date-sorted lists) — the same documents and queries on each backend, one after
+the other, in one run. Backends: `embedded` (a temporary directory), `opensearch`
+(OPENSEARCH_URL, or a node started by scripts/search-node with SEARCH_NODE_HEAP,
+default 2g, and stopped afterwards), `elasticsearch` (ELASTICSEARCH_URL). Cluster
+indexes use a private prefix and are deleted afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +41,7 @@ from django.conf import settings  # noqa: E402
 
 import search  # noqa: E402
 from search import Field, FieldKind, SearchQuery  # noqa: E402
+from search.ranking import Ranking  # noqa: E402
 
 TYPES = [
     ("Quyết định", "QĐ"),
@@ -138,6 +145,7 @@ def generate(n: int, seed: int = 7) -> list[dict]:
                 "issuer": issuer,
                 "agency_ids": rng.sample(AGENCIES, 2),
                 "issued": date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                "legal_status": "in-force" if rng.random() < 0.8 else "replaced",
                 "url": f"/van-ban/{i}/",
             }
         )
@@ -153,9 +161,16 @@ class BenchIndex(search.SearchIndex):
         Field("doc_type", FieldKind.KEYWORD, facet=True),
         Field("issuer", FieldKind.KEYWORD, facet=True),
         Field("agency_ids", FieldKind.KEYWORD),
+        Field("legal_status", FieldKind.KEYWORD),
         Field("issued", FieldKind.DATE),
         Field("url", FieldKind.STORED),
     ]
+    # The library's ranking (settings.SEARCH_RANKING["documents"]): measured too.
+    ranking = Ranking(
+        status_field="legal_status",
+        status_weights={"replaced": 0.3, "expired": 0.3},
+        recency_field="issued",
+    )
     docs: list[dict] = []
 
     def get_queryset(self) -> list[dict]:
@@ -225,37 +240,52 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--docs", type=int, default=100_000)
-    parser.add_argument("--queries", type=int, default=600)
-    parser.add_argument("--upserts", type=int, default=5_000)
-    args = parser.parse_args()
+ROOT = Path(__file__).resolve().parent.parent
 
-    url = os.environ.get("ELASTICSEARCH_URL", "")
+
+def start_node() -> tuple[str, float, dict[str, str]]:
+    """A node from scripts/search-node; (url, seconds to start, its environment)."""
+    env = {
+        **os.environ,
+        "SEARCH_NODE_DIR": tempfile.mkdtemp(prefix="search-bench-node-"),
+        "SEARCH_NODE_HEAP": os.environ.get("SEARCH_NODE_HEAP", "2g"),
+        "SEARCH_NODE_PARENT_PID": str(os.getpid()),
+    }
+    started = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 — our script, fixed arguments
+        [str(ROOT / "scripts" / "search-node"), "start"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    )
+    return done.stdout.strip().splitlines()[-1], time.perf_counter() - started, env
+
+
+def backend_settings(kind: str, path: str, prefix: str, url: str) -> dict:
+    if kind == "embedded":
+        return {
+            "BACKEND": "search.backends.embedded.EmbeddedBackend",
+            "OPTIONS": {"PATH": path, "PREFIX": prefix},
+        }
+    module = "opensearch.OpenSearchBackend"
+    if kind == "elasticsearch":
+        module = "elasticsearch.ElasticsearchBackend"
+    return {
+        "BACKEND": f"search.backends.{module}",
+        "OPTIONS": {"URL": url, "PREFIX": prefix, "REFRESH": "false", "TIMEOUT": 300},
+    }
+
+
+def measure(kind: str, docs: list[dict], args: argparse.Namespace, url: str) -> dict:
     tmp = tempfile.TemporaryDirectory(prefix="search-bench-")
     prefix = f"bench-{uuid.uuid4().hex[:8]}-"
-    if url:
-        settings.SEARCH_BACKENDS = {
-            "default": {
-                "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
-                "OPTIONS": {"URL": url, "PREFIX": prefix, "REFRESH": "false"},
-            }
-        }
-    else:
-        settings.SEARCH_BACKENDS = {
-            "default": {
-                "BACKEND": "search.backends.embedded.EmbeddedBackend",
-                "OPTIONS": {"PATH": tmp.name, "PREFIX": prefix},
-            }
-        }
+    settings.SEARCH_BACKENDS = {
+        "default": backend_settings(kind, tmp.name, prefix, url)
+    }
     search.reset()
-    search.register(BenchIndex)
     backend = search.get_backend()
-
-    started = time.perf_counter()
-    docs = generate(args.docs)
-    generate_seconds = time.perf_counter() - started
     BenchIndex.docs = docs
     try:
         started = time.perf_counter()
@@ -263,9 +293,8 @@ def main() -> None:
         rebuild_seconds = time.perf_counter() - started
 
         extra = [dict(doc, id=f"u{doc['id']}") for doc in docs[: args.upserts]]
-        extra_objects = extra
         started = time.perf_counter()
-        search.index_objects(BenchIndex.name, extra_objects)
+        search.index_objects(BenchIndex.name, extra)
         upsert_seconds = time.perf_counter() - started
 
         mixed = queries(docs, args.queries)
@@ -274,40 +303,90 @@ def main() -> None:
         latencies: dict[str, list[float]] = {}
         every = []
         zero = 0
-        for kind, q in mixed:
+        for query_kind, q in mixed:
             started = time.perf_counter()
             result = search.query(BenchIndex.name, q)
             elapsed = (time.perf_counter() - started) * 1000
             zero += result.count == 0
             every.append(elapsed)
-            latencies.setdefault(kind, []).append(elapsed)
+            latencies.setdefault(query_kind, []).append(elapsed)
         disk = sum(f.stat().st_size for f in Path(tmp.name).rglob("*") if f.is_file())
-        report = {
+        return {
             "backend": backend.__class__.__name__,
             "documents": indexed,
-            "generate_seconds": round(generate_seconds, 2),
             "rebuild_seconds": round(rebuild_seconds, 2),
-            "index_docs_per_second": round(args.docs / rebuild_seconds),
-            "upsert_docs": len(extra_objects),
-            "upsert_docs_per_second": round(len(extra_objects) / upsert_seconds),
+            "index_docs_per_second": round(len(docs) / rebuild_seconds),
+            "upsert_docs": len(extra),
+            "upsert_docs_per_second": round(len(extra) / upsert_seconds),
             "queries": len(every),
             "queries_without_hits": zero,
             "query_ms_p50": round(statistics.median(every), 2),
             "query_ms_p95": round(percentile(every, 95), 2),
             "query_ms_max": round(max(every), 2),
             "query_ms_p95_by_kind": {
-                kind: round(percentile(values, 95), 2)
-                for kind, values in sorted(latencies.items())
+                name: round(percentile(values, 95), 2)
+                for name, values in sorted(latencies.items())
             },
-            "index_bytes_on_disk": disk if not url else None,
-            "targets": {"index_docs_per_second": 500, "query_ms_p95": 100},
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
+            "index_bytes_on_disk": disk if kind == "embedded" else None,
         }
-        print(json.dumps(report, ensure_ascii=False))
     finally:
         backend.clear(BenchIndex())
+        search.reset()
         tmp.cleanup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=600)
+    parser.add_argument("--upserts", type=int, default=5_000)
+    parser.add_argument(
+        "--backends",
+        default="embedded,opensearch",
+        help="comma-separated: embedded, opensearch, elasticsearch",
+    )
+    args = parser.parse_args()
+    kinds = [k.strip() for k in args.backends.split(",") if k.strip()]
+    # The clients log every request at INFO: not part of what is measured.
+    for name in ("opensearch", "elastic_transport.transport"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+    search.register(BenchIndex)
+    started = time.perf_counter()
+    docs = generate(args.docs)
+    generate_seconds = time.perf_counter() - started
+    report: dict = {
+        "documents": args.docs,
+        "generate_seconds": round(generate_seconds, 2),
+        "backends": {},
+        "targets": {"index_docs_per_second": 500, "query_ms_p95": 100},
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+    }
+    node_env = None
+    try:
+        for kind in kinds:
+            url = ""
+            if kind == "opensearch":
+                url = os.environ.get("OPENSEARCH_URL", "")
+                if not url:
+                    url, seconds, node_env = start_node()
+                    report["opensearch_node_start_seconds"] = round(seconds, 1)
+                    report["opensearch_heap"] = node_env["SEARCH_NODE_HEAP"]
+            elif kind == "elasticsearch":
+                url = os.environ["ELASTICSEARCH_URL"]
+            report["backends"][kind] = measure(kind, docs, args, url)
+            print(json.dumps({kind: report["backends"][kind]}), file=sys.stderr)
+    finally:
+        if node_env is not None:
+            subprocess.run(  # noqa: S603 — our script, fixed arguments
+                [str(ROOT / "scripts" / "search-node"), "stop"],
+                env=node_env,
+                capture_output=True,
+                check=False,
+                timeout=120,
+            )
+    print(json.dumps(report, ensure_ascii=False))
 
 
 if __name__ == "__main__":

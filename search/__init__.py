@@ -1,9 +1,12 @@
 """Search facade: the only entry point the rest of the code uses.
 
 Backends are chosen by `settings.SEARCH_BACKENDS` (shaped like CACHES):
-`search.backends.embedded.EmbeddedBackend` (tantivy, no server; the default) or
-`search.backends.elasticsearch.ElasticsearchBackend`. Apps declare what they index
-in `<app>/search_indexes.py` (see `search.registry.SearchIndex`). This package
+`search.backends.embedded.EmbeddedBackend` (tantivy, no server; the default),
+`search.backends.opensearch.OpenSearchBackend` or
+`search.backends.elasticsearch.ElasticsearchBackend` (the two cluster engines share
+one body builder, `search.backends.cluster_body`). Apps declare what they index
+in `<app>/search_indexes.py` (see `search.registry.SearchIndex`); ranking signals
+after the words (legal status, recency) are in `search.ranking`. This package
 imports no domain model.
 """
 
@@ -117,9 +120,10 @@ def count(index_name: str) -> int:
 
 def rebuild(index_name: str, *, progress: ProgressCallback | None = None) -> int:
     """Index everything `get_queryset()` yields into a fresh index, then switch to it
-    atomically (an alias on Elasticsearch, a pointer file on the embedded engine), so
-    searches keep working during the rebuild. `progress(done, total)` is called after
-    each batch. Returns how many documents the new index holds."""
+    atomically (an alias on the cluster engines, a pointer file on the embedded
+    engine), so searches keep working during the rebuild; objects written while it
+    runs are re-read after the switch, so no write is lost. `progress(done, total)`
+    is called after each batch. Returns how many documents the new index holds."""
     index = get_index(index_name)
     return get_backend().rebuild(
         index,

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Iterable
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from search.types import Field, FieldKind
+
+if TYPE_CHECKING:
+    from search.ranking import Ranking
 
 _REGISTRY: dict[str, SearchIndex] = {}
 
@@ -21,10 +24,13 @@ class SearchIndex(abc.ABC):
     `document_id` is the stable id; `to_document` returns a JSON-able dict of field
     values (dates as `date`/`datetime` or ISO strings, KEYWORD lists allowed);
     `should_index` false means the object is removed instead (e.g. unpublished).
+    `ranking` (optional) weighs relevance by a status and recency after the words
+    (`search.ranking.Ranking`; `settings.SEARCH_RANKING` may set or override it).
     """
 
     name: ClassVar[str] = ""
     fields: ClassVar[list[Field]] = []
+    ranking: ClassVar[Ranking | None] = None
 
     @abc.abstractmethod
     def get_queryset(self) -> Iterable[Any]:

@@ -17,40 +17,36 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import html
 import json
 import os
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 import tantivy
-from tantivy import (
-    Document,
-    Filter,
-    Occur,
-    Order,
-    Query,
-    TextAnalyzerBuilder,
-    Tokenizer,
-)
+from tantivy import Document, Occur, Order, Query
 
 from search.backends.base import BaseBackend, Documents, Progress, Replay
-from search.registry import SearchIndex
-from search.text import (
-    as_list,
-    identifiers_in,
-    jsonable,
-    nfc,
-    normalize_identifier,
+from search.backends.embedded_query import (
+    EXACT_ANALYZER,
+    FACET_SIZE,
+    FOLD_ANALYZER,
+    filter_queries,
+    highlight,
+    local_naive,
+    rescore,
+    snippet_generators,
+    stored,
+    text_query,
 )
+from search.ranking import ranking_for, today
+from search.registry import SearchIndex
+from search.text import as_list, jsonable, nfc, normalize_identifier
 from search.types import Field, FieldKind, Hit, SearchQuery, SearchResult
 
 
@@ -61,63 +57,7 @@ class IndexBusyError(TimeoutError):
 SCHEMA_VERSION = "1"
 FOLD = "vi_fold"
 EXACT = "vi_exact"
-EXACT_BOOST = 1.6
-PHRASE_BOOST = 2.0
-PREFIX_BOOST = 0.6
-IDENTIFIER_BOOST = 12.0
-SNIPPET_CHARS = 220
-FACET_SIZE = 50
 MIN_HEAP = 15_000_000
-
-
-def _analyzer(*, folded: bool) -> tantivy.TextAnalyzer:
-    builder = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(60))
-    builder = builder.filter(Filter.lowercase())
-    if folded:
-        builder = builder.filter(Filter.ascii_fold())
-    return builder.build()
-
-
-FOLD_ANALYZER = _analyzer(folded=True)
-EXACT_ANALYZER = _analyzer(folded=False)
-
-
-def _local_naive(value: Any) -> datetime:
-    if isinstance(value, str):
-        value = (
-            datetime.fromisoformat(value)
-            if "T" in value or " " in value
-            else (date.fromisoformat(value))
-        )
-    if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.replace(tzinfo=None)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    raise TypeError(f"not a date: {value!r}")
-
-
-# tantivy stores a date as nanoseconds since the epoch in an i64, so it can hold
-# 1677-09-21..2262-04-11 (UTC; a naive datetime is read as UTC) and refuses a range
-# bound outside that. No document can lie beyond those limits, so a bound beyond
-# them is the limit itself: the range keeps its meaning and never raises.
-_FIRST_DATETIME = tantivy.MIN_DATETIME.replace(tzinfo=None)
-_LAST_DATETIME = tantivy.MAX_DATETIME.replace(tzinfo=None)
-
-
-def _date_range(q: SearchQuery) -> tuple[datetime, datetime]:
-    """The [lower, upper) datetimes of `q`'s inclusive date bounds, clamped to the
-    range tantivy can represent (an open side is the limit on that side)."""
-    lower = _local_naive(q.date_from) if q.date_from else _FIRST_DATETIME
-    upper = _LAST_DATETIME
-    if q.date_to:
-        with contextlib.suppress(OverflowError):  # date.max has no next day
-            upper = _local_naive(q.date_to + timedelta(days=1))
-    return (
-        min(max(lower, _FIRST_DATETIME), _LAST_DATETIME),
-        min(max(upper, _FIRST_DATETIME), _LAST_DATETIME),
-    )
 
 
 class _Handle:
@@ -325,7 +265,7 @@ class EmbeddedBackend(BaseBackend):
                 elif field.kind is FieldKind.KEYWORD:
                     doc.add_text(field.name, nfc(str(value)))
                 elif field.kind is FieldKind.DATE:
-                    doc.add_date(field.name, _local_naive(value))
+                    doc.add_date(field.name, local_naive(value))
                 elif field.kind is FieldKind.INTEGER:
                     doc.add_integer(field.name, int(value))
         return doc
@@ -442,7 +382,7 @@ class EmbeddedBackend(BaseBackend):
         exact = EXACT_ANALYZER.analyze(text) if text else []
         filters = [
             Query.const_score_query(clause, 0.0)
-            for clause in self._filters(index, schema, q)
+            for clause in filter_queries(index, schema, q)
         ]
         result = query = None
         # Strict first (every word must match); a long query that finds nothing
@@ -450,9 +390,7 @@ class EmbeddedBackend(BaseBackend):
         for lenient in (False, True):
             if lenient and (len(folded) < 4 or result is None or result.count):
                 break
-            match = self._text_query(
-                index, schema, text, folded, exact, lenient=lenient
-            )
+            match = text_query(index, schema, text, folded, exact, lenient=lenient)
             if match is None and text:
                 return SearchResult(count=0, hits=[], facets={f: [] for f in q.facets})
             query = Query.boolean_query(
@@ -462,21 +400,27 @@ class EmbeddedBackend(BaseBackend):
             result = self._run(searcher, query, q)
         if result is None or query is None:  # pragma: no cover - loop runs once
             raise RuntimeError("no query was run")
-        generators = self._snippet_generators(
-            searcher, schema, q.highlight_fields, folded
-        )
-        hits = []
-        for score, address in result.hits:
-            doc = searcher.doc(address)
-            source = json.loads(bytes(doc.get_first("_src")))
-            hits.append(
-                Hit(
-                    id=doc.get_first("_id"),
-                    score=float(score) if q.sort == "relevance" else 0.0,
-                    source=source,
-                    highlight=self._highlight(generators, source),
-                )
+        count = result.count
+        page: list[tuple[float, str, dict[str, Any]]] | None = None
+        ranking = ranking_for(index)
+        if ranking and text and q.sort == "relevance":
+            reranked = rescore(searcher, query, q, ranking, today())
+            if reranked is not None:
+                count, page = reranked
+        if page is None:
+            page = [
+                (score, *stored(searcher, address)) for score, address in result.hits
+            ]
+        generators = snippet_generators(searcher, schema, q.highlight_fields, folded)
+        hits = [
+            Hit(
+                id=doc_id,
+                score=float(score) if q.sort == "relevance" else 0.0,
+                source=source,
+                highlight=highlight(generators, source),
             )
+            for score, doc_id, source in page
+        ]
         facets = {}
         if q.facets:
             aggregations = searcher.aggregate(
@@ -489,7 +433,7 @@ class EmbeddedBackend(BaseBackend):
             for name in q.facets:
                 buckets = aggregations.get(name, {}).get("buckets", [])
                 facets[name] = [(b["key"], int(b["doc_count"])) for b in buckets]
-        return SearchResult(count=result.count, hits=hits, facets=facets)
+        return SearchResult(count=count, hits=hits, facets=facets)
 
     def _run(
         self, searcher: tantivy.Searcher, query: Query, q: SearchQuery
@@ -505,237 +449,6 @@ class EmbeddedBackend(BaseBackend):
             order_by_field=q.sort_field or q.date_field,
             order=Order.Desc if q.sort == "date_desc" else Order.Asc,
         )
-
-    def _text_query(
-        self,
-        index: SearchIndex,
-        schema: tantivy.Schema,
-        text: str,
-        folded: list[str],
-        exact: list[str],
-        *,
-        lenient: bool = False,
-    ) -> Query | None:
-        """Every word must match (the last one as a prefix); `lenient` lets a
-        quarter of the words of a long query miss."""
-        if not text:
-            return None
-        searchable = index.fields_of(FieldKind.TEXT, FieldKind.IDENTIFIER)
-        identifiers = index.fields_of(FieldKind.IDENTIFIER)
-        matches: list[tuple[Occur, Query]] = []
-        extras: list[tuple[Occur, Query]] = []
-        if folded:
-            # Matching uses the folded copies only (an exact match is also a folded
-            # match); the exact copies and phrases only add score, so they are
-            # optional clauses evaluated on the matching documents alone.
-            per_token = []
-            exact_terms = []
-            for position, (fold_token, exact_token) in enumerate(
-                zip(folded, exact, strict=False)
-            ):
-                last = position == len(folded) - 1
-                options = []
-                for field in searchable:
-                    options.append(
-                        Query.boost_query(
-                            Query.term_query(schema, f"{field.name}__f", fold_token),
-                            field.boost,
-                        )
-                    )
-                    if last:
-                        options.append(
-                            Query.boost_query(
-                                Query.fuzzy_term_query(
-                                    schema,
-                                    f"{field.name}__f",
-                                    fold_token,
-                                    distance=0,
-                                    prefix=True,
-                                ),
-                                field.boost * PREFIX_BOOST,
-                            )
-                        )
-                    if exact_token != fold_token:  # typed with diacritics
-                        exact_terms.append(
-                            Query.boost_query(
-                                Query.term_query(
-                                    schema, f"{field.name}__x", exact_token
-                                ),
-                                field.boost * EXACT_BOOST,
-                            )
-                        )
-                per_token.append(
-                    Query.boolean_query([(Occur.Should, o) for o in options])
-                )
-            required = len(per_token) - len(per_token) // 4 if lenient else 0
-            if not required or required == len(per_token):
-                tokens_match = Query.boolean_query(
-                    [(Occur.Must, clause) for clause in per_token]
-                )
-            else:
-                tokens_match = Query.boolean_query(
-                    [(Occur.Should, clause) for clause in per_token],
-                    minimum_number_should_match=required,
-                )
-            matches.append((Occur.Should, tokens_match))
-            if exact_terms:
-                extras.append(
-                    (
-                        Occur.Should,
-                        Query.boolean_query([(Occur.Should, t) for t in exact_terms]),
-                    )
-                )
-            if len(folded) > 1:
-                for field in index.fields_of(FieldKind.TEXT):
-                    extras.append(
-                        (
-                            Occur.Should,
-                            Query.boost_query(
-                                Query.phrase_query(
-                                    schema, f"{field.name}__f", folded, slop=1
-                                ),
-                                field.boost * PHRASE_BOOST,
-                            ),
-                        )
-                    )
-        normalised = normalize_identifier(text)
-        wanted = set(identifiers_in(text))
-        if normalised:
-            wanted.add(normalised)
-        for field in identifiers:
-            for value in sorted(wanted):
-                matches.append(
-                    (
-                        Occur.Should,
-                        Query.boost_query(
-                            Query.term_query(schema, f"{field.name}__n", value),
-                            field.boost * IDENTIFIER_BOOST,
-                        ),
-                    )
-                )
-            if len(normalised) >= 3 and any(c.isdigit() for c in normalised):
-                # A number-symbol typed only in part: "15/2016" finds 15/2016/QĐ-UBND.
-                matches.append(
-                    (
-                        Occur.Should,
-                        Query.boost_query(
-                            Query.fuzzy_term_query(
-                                schema,
-                                f"{field.name}__n",
-                                normalised,
-                                distance=0,
-                                prefix=True,
-                            ),
-                            field.boost * IDENTIFIER_BOOST / 3,
-                        ),
-                    )
-                )
-        if not matches:
-            return None
-        match = Query.boolean_query(matches, minimum_number_should_match=1)
-        if not extras:
-            return match
-        return Query.boolean_query([(Occur.Must, match), *extras])
-
-    def _filters(
-        self, index: SearchIndex, schema: tantivy.Schema, q: SearchQuery
-    ) -> list[Query]:
-        clauses = []
-        for name, value in q.filters.items():
-            kind = index.field(name).kind
-            values = as_list(value)
-            if not values:  # "any of nothing": the caller may see nothing
-                clauses.append(Query.empty_query())
-                continue
-            if kind is FieldKind.IDENTIFIER:
-                terms: list[Any] = [normalize_identifier(str(v)) for v in values]
-                clauses.append(Query.term_set_query(schema, f"{name}__n", terms))
-            elif kind is FieldKind.INTEGER:
-                clauses.append(
-                    Query.term_set_query(schema, name, [int(v) for v in values])
-                )
-            else:
-                clauses.append(
-                    Query.term_set_query(schema, name, [nfc(str(v)) for v in values])
-                )
-        if q.date_field and (q.date_from or q.date_to):
-            lower, upper = _date_range(q)
-            clauses.append(
-                Query.range_query(
-                    schema,
-                    q.date_field,
-                    tantivy.FieldType.Date,
-                    lower,
-                    upper,
-                    include_lower=True,
-                    include_upper=False,
-                )
-            )
-        return clauses
-
-    def _snippet_generators(
-        self,
-        searcher: tantivy.Searcher,
-        schema: tantivy.Schema,
-        names: list[str],
-        folded: list[str],
-    ) -> dict[str, tantivy.SnippetGenerator]:
-        generators = {}
-        for name in names:
-            field = f"{name}__f"
-            terms = set(folded[:-1])
-            if folded:
-                last = folded[-1]
-                terms.add(last)
-                terms.update(
-                    term
-                    for term, _ in searcher.terms_with_prefix(field, last, limit=50)
-                )
-            if not terms:
-                continue
-            query = Query.boolean_query(
-                [
-                    (Occur.Should, Query.term_query(schema, field, t))
-                    for t in sorted(terms)
-                ]
-            )
-            generator = tantivy.SnippetGenerator.create(searcher, query, schema, field)
-            generator.set_max_num_chars(SNIPPET_CHARS)
-            generators[name] = generator
-        return generators
-
-    def _highlight(
-        self, generators: dict[str, tantivy.SnippetGenerator], source: dict
-    ) -> dict[str, str]:
-        highlight = {}
-        for name, generator in generators.items():
-            values = [str(v) for v in as_list(source.get(name))]
-            if not values:
-                continue
-            doc = Document()
-            doc.add_text(f"{name}__f", "\n".join(values))
-            snippet = generator.snippet_from_doc(doc)
-            ranges = [(r.start, r.end) for r in snippet.highlighted()]
-            if ranges:
-                highlight[name] = _mark(snippet.fragment(), ranges)
-        return highlight
-
-
-def _mark(fragment: str, ranges: list[tuple[int, int]]) -> str:
-    """Escape `fragment` and wrap the byte ranges in <mark>."""
-    data = fragment.encode()
-    out = []
-    position = 0
-    for start, end in sorted(ranges):
-        if start < position:
-            continue
-        out.append(html.escape(data[position:start].decode(errors="ignore")))
-        out.append(
-            "<mark>" + html.escape(data[start:end].decode(errors="ignore")) + "</mark>"
-        )
-        position = end
-    out.append(html.escape(data[position:].decode(errors="ignore")))
-    return "".join(out)
 
 
 __all__ = ["EmbeddedBackend"]

@@ -4,11 +4,10 @@ and a document page with its signature verdict."""
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.fixtures.documents import *  # noqa: F403 — fixtures
-
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("isolated_trust_settings"),
 ]
 
 
@@ -70,3 +69,42 @@ def test_no_result_is_helpful(live_server, page: Page, small_library) -> None:
     expect(page.locator("#empty-result")).to_contain_text("Không tìm thấy văn bản")
     page.get_by_role("link", name="Xem tất cả văn bản").click()
     expect(page.locator("#result-count")).to_have_text("3 văn bản")
+
+
+def test_a_typed_query_ranks_the_decree_in_force_first_and_links_the_replacement(
+    live_server, page: Page, small_library
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/van-ban/")
+    # The listing without a query is newest first...
+    expect(page.locator("#library-sort")).to_have_value("date_desc")
+
+    # ...but a query typed over it is sorted by relevance: the decree in force
+    # before the one it replaced, which links to its replacement.
+    page.fill("#library-q", "công tác văn thư")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    expect(page.locator("#result-count")).to_have_text("2 văn bản")
+    expect(page.locator("#library-sort")).to_have_value("relevance")
+    assert result_titles(page) == [
+        "Nghị định 30/2020/NĐ-CP",
+        "Nghị định 110/2004/NĐ-CP",
+    ]
+    replaced = page.locator("ol.results li.result").nth(1)
+    expect(replaced.locator(".replaced-by")).to_have_text(
+        "Đã được thay thế bởi 30/2020/NĐ-CP"
+    )
+    # Readable at phone width: nothing wider than the screen.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # Sorting by date stays one click away, and is kept for the same query.
+    page.select_option("#library-sort", "date_asc")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    expect(page.locator("#library-sort")).to_have_value("date_asc")
+    assert result_titles(page) == [
+        "Nghị định 110/2004/NĐ-CP",
+        "Nghị định 30/2020/NĐ-CP",
+    ]
+
+    replaced = page.locator("ol.results li.result").first
+    replaced.locator(".replaced-by").get_by_role("link", name="30/2020/NĐ-CP").click()
+    expect(page.locator("h1")).to_have_text("Nghị định 30/2020/NĐ-CP")

@@ -12,12 +12,12 @@ from datetime import date
 import pytest
 
 from search import SearchQuery
-from search.backends.elasticsearch import build_search
-from tests.fixtures.documents import *  # noqa: F403 — fixtures
-from tests.portal.test_api_contract import SEARCH, api, call  # noqa: F401
+from search.backends.cluster_body import search_body
+from tests.fixtures.api import SEARCH, call
 from tests.search.conftest import DocIndex
 
-pytestmark = pytest.mark.django_db
+# No trust root or signing file leaks in from the environment.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_trust_settings")]
 
 URL = "/api/v1/documents/search"
 
@@ -35,7 +35,7 @@ URL = "/api/v1/documents/search"
         ({"date_from": "2016-01-01", "date_to": "9999-12-31"}, 2),
     ],
 )
-def test_out_of_range_dates_are_answered(api, small_library, dates, count):  # noqa: F811
+def test_out_of_range_dates_are_answered(api, small_library, dates, count):
     data = call(api, SEARCH, 200, query=dates).json()
     assert data["count"] == count
 
@@ -47,7 +47,7 @@ def test_the_library_page_takes_the_same_dates(client, small_library):
 
 
 @pytest.mark.parametrize("value", ["0", "1700000000", "20160714", "14/07/2016", ""])
-def test_only_iso_dates_are_dates(api, small_library, value):  # noqa: F811
+def test_only_iso_dates_are_dates(api, small_library, value):
     # pydantic read "0" as a Unix time (1970-01-01) and answered 200 to a value
     # the schema (`format: date`) calls invalid.
     body = call(api, SEARCH, 422, query={"date_to": value}).json()
@@ -55,7 +55,7 @@ def test_only_iso_dates_are_dates(api, small_library, value):  # noqa: F811
     assert body["errors"][0]["loc"] == ["query", "date_to"]
 
 
-def test_a_page_past_the_search_window_is_a_declared_400(api, small_library):  # noqa: F811
+def test_a_page_past_the_search_window_is_a_declared_400(api, small_library):
     body = call(api, SEARCH, 400, query={"page": "36368265305"}).json()
     assert body["code"] == "bad_request"
     assert "10000" in body["detail"]
@@ -69,9 +69,7 @@ def test_a_page_past_the_search_window_is_a_declared_400(api, small_library):  #
 
 def test_elasticsearch_range_has_no_day_after_date_max():
     def date_range(**dates) -> dict:
-        request = build_search(
-            DocIndex(), SearchQuery(date_field="issued", **dates), "x"
-        ).to_dict()
+        request = search_body(DocIndex(), SearchQuery(date_field="issued", **dates))
         (clause,) = request["query"]["bool"]["filter"]
         return clause["range"]["issued"]
 

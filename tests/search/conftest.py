@@ -1,13 +1,16 @@
-"""Search fixtures: a private backend per test, on the embedded engine always and on
-Elasticsearch when ELASTICSEARCH_URL is set."""
+"""Search fixtures: a private backend per test, on the embedded engine always, on a
+live OpenSearch node always (started once per session by `scripts/search-node`, or
+OPENSEARCH_URL), and on Elasticsearch when ELASTICSEARCH_URL is set."""
 
 from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,10 +18,15 @@ import pytest
 import search
 from search.registry import unregister
 
+ROOT = Path(__file__).resolve().parents[2]
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")
+# First start on a clean machine resolves OpenSearch from Maven Central.
+NODE_START_TIMEOUT = 900
 
 BACKENDS = [
     pytest.param("embedded", id="embedded"),
+    pytest.param("opensearch", id="opensearch", marks=[pytest.mark.opensearch]),
     pytest.param(
         "elasticsearch",
         id="elasticsearch",
@@ -30,9 +38,54 @@ BACKENDS = [
         ],
     ),
 ]
+CLUSTER_BACKENDS = [p for p in BACKENDS if p.values[0] != "embedded"]
 
 
-def backend_config(kind: str, tmp_path: Any) -> dict:
+def _node_unavailable(message: str) -> None:
+    """In CI a node that cannot start fails the run; elsewhere it skips."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def opensearch_url(tmp_path_factory) -> Iterator[str]:
+    """A live single-node OpenSearch for the whole session (OPENSEARCH_URL wins)."""
+    if OPENSEARCH_URL:
+        yield OPENSEARCH_URL
+        return
+    env = {
+        **os.environ,
+        "SEARCH_NODE_DIR": str(tmp_path_factory.mktemp("search-node")),
+        # The node stops by itself if this session dies without its finaliser.
+        "SEARCH_NODE_PARENT_PID": str(os.getpid()),
+    }
+    command = [str(ROOT / "scripts" / "search-node")]
+    try:
+        started = subprocess.run(  # noqa: S603 — our script, fixed arguments
+            [*command, "start"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=NODE_START_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        _node_unavailable(f"scripts/search-node start failed: {exc}")
+    if started.returncode != 0 or not started.stdout.strip():
+        _node_unavailable(
+            "scripts/search-node start failed:\n" + started.stderr[-3000:]
+        )
+    url = started.stdout.strip().splitlines()[-1]
+    try:
+        yield url
+    finally:
+        subprocess.run(  # noqa: S603 — our script, fixed arguments
+            [*command, "stop"], env=env, capture_output=True, timeout=120, check=False
+        )
+
+
+def backend_config(kind: str, tmp_path: Any, url: str = "") -> dict:
     prefix = f"test-{uuid.uuid4().hex[:10]}-"
     if kind == "embedded":
         return {
@@ -43,22 +96,38 @@ def backend_config(kind: str, tmp_path: Any) -> dict:
                 "LOCK_TIMEOUT": 5,
             },
         }
+    if kind == "opensearch":
+        return {
+            "BACKEND": "search.backends.opensearch.OpenSearchBackend",
+            "OPTIONS": {"URL": url, "PREFIX": prefix, "REFRESH": "true"},
+        }
     return {
         "BACKEND": "search.backends.elasticsearch.ElasticsearchBackend",
         "OPTIONS": {"URL": ELASTICSEARCH_URL, "PREFIX": prefix, "REFRESH": "true"},
     }
 
 
-@pytest.fixture(params=BACKENDS)
-def search_backend(request, settings, tmp_path) -> Iterator[str]:
-    """Point the facade at a fresh, private backend of each kind."""
-    settings.SEARCH_BACKENDS = {"default": backend_config(request.param, tmp_path)}
+def _use_backend(request, settings, tmp_path, kind: str) -> Iterator[str]:
+    url = request.getfixturevalue("opensearch_url") if kind == "opensearch" else ""
+    settings.SEARCH_BACKENDS = {"default": backend_config(kind, tmp_path, url)}
     search.reset()
-    yield request.param
+    yield kind
     backend = search.get_backend()
     for index in search.all_indexes():
         backend.clear(index)
     search.reset()
+
+
+@pytest.fixture(params=BACKENDS)
+def search_backend(request, settings, tmp_path) -> Iterator[str]:
+    """Point the facade at a fresh, private backend of each kind."""
+    yield from _use_backend(request, settings, tmp_path, request.param)
+
+
+@pytest.fixture(params=CLUSTER_BACKENDS)
+def cluster_backend(request, settings, tmp_path) -> Iterator[str]:
+    """A fresh, private index prefix on each live cluster engine."""
+    yield from _use_backend(request, settings, tmp_path, request.param)
 
 
 @pytest.fixture

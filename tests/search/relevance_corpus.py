@@ -292,7 +292,74 @@ TARGETS = [
         "Về việc tổ chức Lễ hội Oóc Om Bóc – Đua ghe Ngo đồng bào Khmer",
         "Lễ hội Oóc Om Bóc, đua ghe Ngo, bảo đảm an ninh trật tự.",
     ),
+    # Documents in force and the ones they replaced, or that expired, on the same
+    # words (the older ones match the words at least as well).
+    (
+        "t36",
+        "30/2020/NĐ-CP",
+        "Nghị định",
+        "Chính phủ",
+        "Về công tác văn thư",
+        "Soạn thảo, ký ban hành văn bản; quản lý văn bản; lập hồ sơ và nộp lưu hồ sơ, "
+        "tài liệu vào Lưu trữ cơ quan; quản lý và sử dụng con dấu, thiết bị lưu khóa "
+        "bí mật trong công tác văn thư.",
+    ),
+    (
+        "t37",
+        "110/2004/NĐ-CP",
+        "Nghị định",
+        "Chính phủ",
+        "Về công tác văn thư",
+        "Nghị định này quy định về công tác văn thư. Công tác văn thư bao gồm soạn "
+        "thảo văn bản, quản lý văn bản và tài liệu khác, quản lý và sử dụng con dấu "
+        "trong công tác văn thư.",
+    ),
+    (
+        "t38",
+        "10/2022/NĐ-CP",
+        "Nghị định",
+        "Chính phủ",
+        "Quy định về lệ phí trước bạ",
+        "Đối tượng chịu lệ phí trước bạ, người nộp lệ phí trước bạ, căn cứ tính lệ phí "
+        "trước bạ.",
+    ),
+    (
+        "t39",
+        "140/2016/NĐ-CP",
+        "Nghị định",
+        "Chính phủ",
+        "Về lệ phí trước bạ",
+        "Lệ phí trước bạ nhà, đất; lệ phí trước bạ ô tô, xe máy; mức thu lệ phí trước "
+        "bạ và miễn lệ phí trước bạ.",
+    ),
+    (
+        "t40",
+        "61/2018/NĐ-CP",
+        "Nghị định",
+        "Chính phủ",
+        "Về thực hiện cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục "
+        "hành chính",
+        "Cơ chế một cửa, một cửa liên thông trong giải quyết thủ tục hành chính.",
+    ),
+    (
+        "t41",
+        "32/2019/QĐ-UBND",
+        "Quyết định",
+        "UBND tỉnh Sóc Trăng",
+        "Quy định bảng giá đất giai đoạn 2020-2024 trên địa bàn tỉnh Sóc Trăng",
+        "Bảng giá đất ở, đất nông nghiệp; bảng giá đất tại đô thị và nông thôn.",
+    ),
 ]
+
+# Legal status and issue date of the targets above that are not simply in force.
+LEGAL = {
+    "t36": ("in-force", date(2020, 3, 5)),
+    "t37": ("replaced", date(2004, 4, 8)),
+    "t38": ("in-force", date(2022, 1, 15)),
+    "t39": ("replaced", date(2016, 10, 10)),
+    "t40": ("replaced", date(2018, 4, 23)),
+    "t41": ("expired", date(2019, 12, 20)),
+}
 
 # (query, id of the relevant document)
 QUERIES = [
@@ -363,6 +430,23 @@ QUERIES = [
     ("cứu nạn cứu hộ", "t07"),
     ("hộ kinh doanh cá thể", "t03"),
     ("chi tra tro cap that nghiep", "t34"),
+    # the document in force, not the one it replaced or that expired
+    ("công tác văn thư", "t36"),
+    ("cong tac van thu", "t36"),
+    ("lệ phí trước bạ", "t38"),
+    ("le phi truoc ba", "t38"),
+    ("cơ chế một cửa, một cửa liên thông", "t02"),
+    ("bảng giá đất Sóc Trăng", "t11"),
+]
+
+# (query, the document in force, the replaced or expired one it must outrank)
+OUTRANK = [
+    ("công tác văn thư", "t36", "t37"),
+    ("cong tac van thu", "t36", "t37"),
+    ("lệ phí trước bạ", "t38", "t39"),
+    ("le phi truoc ba", "t38", "t39"),
+    ("cơ chế một cửa, một cửa liên thông", "t02", "t40"),
+    ("bảng giá đất", "t11", "t41"),
 ]
 
 TYPES = {
@@ -446,7 +530,10 @@ def documents(distractors: int = 220, seed: int = 20260525) -> list[dict]:
             "issuer": issuer,
             "title": title,
             "body": body,
-            "issued": date(2016 + i % 10, 1 + i % 12, 1 + i % 28),
+            "issued": LEGAL.get(
+                doc_id, (None, date(2016 + i % 10, 1 + i % 12, 1 + i % 28))
+            )[1],
+            "legal_status": LEGAL.get(doc_id, ("in-force", None))[0],
         }
         for i, (doc_id, number, doc_type, issuer, title, body) in enumerate(TARGETS)
     ]
@@ -476,6 +563,7 @@ def documents(distractors: int = 220, seed: int = 20260525) -> list[dict]:
                 "title": f"{rng.choice(ACTIONS)} {topic}",
                 "body": " ".join(rng.sample(BODIES, 2)) + f" Nội dung về {topic}.",
                 "issued": date(year, rng.randint(1, 12), rng.randint(1, 28)),
+                "legal_status": "in-force",
             }
         )
     return docs

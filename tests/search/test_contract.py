@@ -1,5 +1,6 @@
-"""One contract for every backend: the embedded engine always, Elasticsearch when
-ELASTICSEARCH_URL is set (marker `elasticsearch`)."""
+"""One contract for every backend: the embedded engine and a live OpenSearch node
+always (marker `opensearch`), Elasticsearch when ELASTICSEARCH_URL is set (marker
+`elasticsearch`)."""
 
 from __future__ import annotations
 
@@ -220,6 +221,23 @@ def test_highlight_marks_words_and_escapes_html(indexed):
     assert "<mark>điện</mark>" in hit.highlight["body"]
     assert "<b>" not in hit.highlight["body"]
     assert "&lt;b&gt;" in hit.highlight["body"]
+
+
+def test_highlight_marks_whole_words_not_words_sharing_a_prefix(indexed):
+    search.index_objects(
+        "contract-docs",
+        [Doc("vt", title="Công tác văn thư, chính thức thu thuế", body="Thư mời")],
+    )
+    result = search.query(
+        "contract-docs", SearchQuery(text="thu", highlight_fields=["title", "body"])
+    )
+    assert [hit.id for hit in result.hits] == ["vt"]
+    title = result.hits[0].highlight["title"]
+    # "thư" and "thu" fold to the query word; "thức" and "thuế" only start with it.
+    assert "<mark>thư</mark>" in title and "<mark>thu</mark>" in title
+    assert "<mark>thức</mark>" not in title and "<mark>thuế</mark>" not in title
+    assert title.count("<mark>") == 2
+    assert result.hits[0].highlight["body"] == "<mark>Thư</mark> mời"
 
 
 def test_pages(indexed):

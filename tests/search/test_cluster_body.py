@@ -1,5 +1,6 @@
-"""The Elasticsearch backend's template and request bodies, checked without a
-server (the contract suite runs against a server when ELASTICSEARCH_URL is set)."""
+"""The cluster backends' shared template and request bodies, and the clients'
+calling conventions, checked without a server (the contract suite runs them against
+a live OpenSearch node, and Elasticsearch when ELASTICSEARCH_URL is set)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ import pytest
 
 import search
 from search import Field, FieldKind, SearchError, SearchQuery
-from search.backends.elasticsearch import (
-    ElasticsearchBackend,
-    build_search,
-    index_template,
-)
+from search.backends.cluster_body import index_template, search_body
+from search.backends.elasticsearch import ElasticsearchBackend
+from search.backends.opensearch import OpenSearchBackend
+from search.ranking import Ranking
 
 from .conftest import DocIndex
 
@@ -60,9 +60,7 @@ def test_field_kinds_map_to_types(template):
 
 
 def body(**kwargs) -> dict:
-    return build_search(
-        DocIndex(), SearchQuery(**kwargs), "motcua-contract-docs"
-    ).to_dict()
+    return search_body(DocIndex(), SearchQuery(**kwargs))
 
 
 def test_text_query_prefix_matches_folded_and_boosts_exact():
@@ -80,10 +78,8 @@ def test_every_word_must_match_unless_lenient():
         must = request["query"]["bool"]["must"][0]["bool"]["must"][0]["bool"]
         return must["should"][0]["multi_match"]["minimum_should_match"]
 
-    strict = build_search(DocIndex(), SearchQuery(text="a b c d e"), "x").to_dict()
-    lenient = build_search(
-        DocIndex(), SearchQuery(text="a b c d e"), "x", lenient=True
-    ).to_dict()
+    strict = search_body(DocIndex(), SearchQuery(text="a b c d e"))
+    lenient = search_body(DocIndex(), SearchQuery(text="a b c d e"), lenient=True)
     assert minimum(strict) == "100%"
     assert minimum(lenient) == "3<-25%"
 
@@ -130,11 +126,57 @@ def test_filters_dates_sort_page_facets_and_highlight():
     assert request["highlight"]["pre_tags"] == ["<mark>"]
     assert request["highlight"]["encoder"] == "html"
     assert list(request["highlight"]["fields"]) == ["title.folded"]
+    assert "rescore" not in request  # no ranking declared, and sorted by date
     assert request["track_total_hits"] is True
 
 
 def test_empty_text_matches_everything():
     assert body()["query"] == {"bool": {}}
+    assert "rescore" not in body() and "highlight" not in body(
+        highlight_fields=["title"]
+    )
+
+
+def test_highlight_marks_whole_words_not_prefix_expansions():
+    highlight = body(text="văn thu", highlight_fields=["title", "body"])["highlight"]
+    # The finding query expands the last word as a prefix (bool_prefix); the
+    # highlight query does not, so "thu" marks "thư" and not "thức".
+    assert highlight["highlight_query"] == {
+        "multi_match": {
+            "query": "văn thu",
+            "type": "best_fields",
+            "fields": ["title.folded", "body.folded"],
+            "operator": "or",
+        }
+    }
+
+
+def test_ranking_rescores_relevance_only():
+    ranking = Ranking(
+        status_field="doc_type",
+        status_weights={"replaced": 0.3},
+        recency_field="issued",
+        window=50,
+    )
+    request = search_body(
+        DocIndex(), SearchQuery(text="văn thư"), ranking=ranking, today=date(2026, 1, 1)
+    )
+    (rescore,) = request["rescore"]
+    assert rescore["window_size"] == 50
+    assert rescore["query"]["score_mode"] == "multiply"
+    factor = rescore["query"]["rescore_query"]["function_score"]
+    assert {"filter": {"term": {"doc_type": "replaced"}}, "weight": 0.3} in factor[
+        "functions"
+    ]
+    decay = factor["query"]["function_score"]["functions"][1]
+    assert decay["exp"]["issued"]["origin"] == "2026-01-01"
+    by_date = search_body(
+        DocIndex(),
+        SearchQuery(text="văn thư", sort="date_desc", date_field="issued"),
+        ranking=ranking,
+        today=date(2026, 1, 1),
+    )
+    assert "rescore" not in by_date
 
 
 def test_backend_is_chosen_by_settings_without_connecting(settings):
@@ -167,29 +209,39 @@ def test_stored_only_fields_are_not_searchable():
         def to_document(self, obj) -> dict:
             return {}
 
-    request = build_search(Small(), SearchQuery(text="abc"), "x").to_dict()
+    request = search_body(Small(), SearchQuery(text="abc"))
     assert "url" not in str(request["query"])
 
 
-def test_search_parses_the_response_and_maps_highlights(settings):
-    backend = ElasticsearchBackend(URL="http://127.0.0.1:9", PREFIX="p-")
+RESPONSE = {
+    "hits": {
+        "total": {"value": 42, "relation": "eq"},
+        "hits": [
+            {
+                "_index": "p-contract-docs-v1",
+                "_id": "qd-15",
+                "_score": 7.5,
+                "_source": {"title": "Văn bản điện tử", "issued": "2016-05-20"},
+                "highlight": {"title.folded": ["<mark>Văn</mark> bản điện tử"]},
+            }
+        ],
+    },
+    "aggregations": {"agency": {"buckets": [{"key": "ubnd", "doc_count": 3}]}},
+}
+
+
+@pytest.mark.parametrize("kind", ["elasticsearch", "opensearch"])
+def test_search_parses_the_response_and_maps_highlights(kind):
+    backend_class = (
+        ElasticsearchBackend if kind == "elasticsearch" else OpenSearchBackend
+    )
+    backend = backend_class(URL="http://127.0.0.1:9", PREFIX="p-")
     client = mock.MagicMock()
     client.indices.exists_alias.return_value = True
-    client.search.return_value.body = {
-        "hits": {
-            "total": {"value": 42, "relation": "eq"},
-            "hits": [
-                {
-                    "_index": "p-contract-docs-v1",
-                    "_id": "qd-15",
-                    "_score": 7.5,
-                    "_source": {"title": "Văn bản điện tử", "issued": "2016-05-20"},
-                    "highlight": {"title.folded": ["<mark>Văn</mark> bản điện tử"]},
-                }
-            ],
-        },
-        "aggregations": {"agency": {"buckets": [{"key": "ubnd", "doc_count": 3}]}},
-    }
+    if kind == "elasticsearch":
+        client.search.return_value.body = RESPONSE
+    else:
+        client.search.return_value = RESPONSE
     backend.client = client
     result = backend.search(
         DocIndex(),
@@ -202,7 +254,7 @@ def test_search_parses_the_response_and_maps_highlights(settings):
     assert hit.highlight == {"title": "<mark>Văn</mark> bản điện tử"}
     assert result.facets == {"agency": [("ubnd", 3)]}
     sent = client.search.call_args.kwargs
-    assert sent["index"] == ["p-contract-docs"]
+    assert sent["index"] == "p-contract-docs"
     assert sent["body"]["aggs"]["agency"]["terms"]["field"] == "agency"
     assert sent["body"]["highlight"]["fields"] == {"title.folded": {}}
 
@@ -211,6 +263,7 @@ def test_first_use_creates_template_index_and_alias():
     backend = ElasticsearchBackend(URL="http://127.0.0.1:9", PREFIX="p-")
     client = mock.MagicMock()
     client.indices.exists_alias.return_value = False
+    client.indices.exists.return_value = False
     client.count.return_value = {"count": 0}
     backend.client = client
     assert backend.count(DocIndex()) == 0
@@ -219,6 +272,6 @@ def test_first_use_creates_template_index_and_alias():
     assert template["index_patterns"] == ["p-contract-docs-v*"]
     concrete = client.indices.create.call_args.kwargs["index"]
     assert concrete.startswith("p-contract-docs-v")
-    client.indices.put_alias.assert_called_once_with(
-        index=concrete, name="p-contract-docs"
+    client.indices.update_aliases.assert_called_once_with(
+        actions=[{"add": {"index": concrete, "alias": "p-contract-docs"}}]
     )
