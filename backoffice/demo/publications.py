@@ -16,6 +16,7 @@ from typing import Any
 
 from backoffice.documents.constants import DocumentType, LegalStatus
 from backoffice.documents.models import OfficialDocument
+from backoffice.documents.publishing import publisher_get
 from backoffice.documents.services import (
     DocumentInput,
     PdfUpload,
@@ -262,8 +263,7 @@ def demo_publications_load() -> dict[str, int]:
         existing = OfficialDocument.objects.filter(
             issuer=data.issuer, number_symbol_key=document_key(data)
         ).first()
-        page = getattr(existing, "publication", None)
-        if existing is not None and page is not None and page.live:
+        if existing is not None and publisher_get().is_live(existing):
             by_symbol[(symbol, issuer)] = existing
             continue
         content = _signed(_pdf(data, str(labels[kind])), signature, issuer)

@@ -22,10 +22,12 @@ from backoffice.signatures.services import (
     demo_agency_certificate_install,
     demo_crl_install,
     demo_pki_install,
+    demo_staff_key_install,
 )
 
 from .agencies import AGENCIES, AGENCY_ADDRESSES, PROVINCE, SUCCESSOR
 from .dossiers import CITIZEN_EMAIL, CITIZEN_PASSWORD, WARD, demo_dossiers_load
+from .outgoing import ISSUER, demo_outgoing_load
 from .publications import demo_publications_load
 
 PROCEDURES_FILE = (
@@ -44,6 +46,9 @@ STAFF: list[tuple[str, str, str, str]] = [
     ("vanthu", "Trần Văn Bình", Role.CLERK, "000.00.01.H53"),
     ("quantri", "Võ Thanh Tâm", Role.ADMIN, PROVINCE),
     ("tiepnhan_tttt", "Đặng Thu Hà", Role.RECEPTION, "000.00.11.H53"),
+    # The city's own document desk (outgoing documents): drafter and clerk.
+    ("chuyenvien_tp", "Huỳnh Thị Mai", Role.SPECIALIST, "000.00.31.H53"),
+    ("vanthu_tp", "Lâm Văn Phúc", Role.CLERK, "000.00.31.H53"),
 ]
 
 
@@ -108,7 +113,10 @@ def demo_load() -> dict[str, Any]:
     """Load (or top up) the demo data; safe to run any number of times."""
     agencies = demo_agencies_load()
     result = procedures_import(
-        actor=None, name=PROCEDURES_FILE.name, content=PROCEDURES_FILE.read_bytes()
+        actor=None,
+        name=PROCEDURES_FILE.name,
+        content=PROCEDURES_FILE.read_bytes(),
+        template_dir=PROCEDURES_FILE.parent / "templates",
     )
     pki, _ = demo_pki_install(
         actor=None,
@@ -128,6 +136,28 @@ def demo_load() -> dict[str, Any]:
     officer = User.objects.get(username="tiepnhan")
     dossiers = demo_dossiers_load(officer=officer)
     publications = demo_publications_load()
+    # The city issues documents: its own certificate and seal, its leader's key.
+    demo_agency_certificate_install(
+        actor=None,
+        agency=agencies[ISSUER],
+        pki=pki,
+        password=settings.SIGNING_PKCS12_PASSWORD,
+    )
+    leader = User.objects.get(username="lanhdao")
+    outgoing: list[dict[str, Any]] = []
+    if demo_staff_key_install(
+        actor=None,
+        user=leader,
+        pki=pki,
+        password=settings.SIGNING_PKCS12_PASSWORD,
+        position="Chủ tịch",
+    ):
+        outgoing = demo_outgoing_load(
+            agencies=agencies,
+            specialist=User.objects.get(username="chuyenvien_tp"),
+            leader=leader,
+            clerk=User.objects.get(username="vanthu_tp"),
+        )
     return {
         "agencies": len(agencies),
         "procedures": {
@@ -151,4 +181,5 @@ def demo_load() -> dict[str, Any]:
         },
         "dossiers": dossiers,
         "publications": publications,
+        "outgoing": outgoing,
     }

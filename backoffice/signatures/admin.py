@@ -6,8 +6,17 @@ from django.http import HttpRequest
 
 from backoffice.core.services import audit_record, snapshot
 
-from .forms import AgencySigningCertificateForm, RevocationListForm
-from .models import AgencySigningCertificate, RevocationList, TrustedCertificate
+from .forms import (
+    AgencySigningCertificateForm,
+    RevocationListForm,
+    StaffSigningKeyForm,
+)
+from .models import (
+    AgencySigningCertificate,
+    RevocationList,
+    StaffSigningKey,
+    TrustedCertificate,
+)
 
 
 @admin.register(TrustedCertificate)
@@ -65,6 +74,25 @@ class AgencySigningCertificateAdmin(AuditedAdmin):
     list_display = ("agency", "kind", "subject", "not_after", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("agency__code", "agency__name", "subject")
+    readonly_fields = (
+        "subject",
+        "issuer",
+        "serial",
+        "fingerprint_sha256",
+        "not_before",
+        "not_after",
+        "updated_at",
+    )
+
+
+@admin.register(StaffSigningKey)
+class StaffSigningKeyAdmin(AuditedAdmin):
+    """Personal signing keys of leaders (PKCS#12 upload or PKCS#11 token)."""
+
+    form = StaffSigningKeyForm
+    list_display = ("user", "position", "kind", "subject", "not_after", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("user__username", "user__last_name", "subject")
     readonly_fields = (
         "subject",
         "issuer",

@@ -21,8 +21,8 @@ class VerdictKind(models.TextChoices):
 
 
 class SigningKeyKind(models.TextChoices):
-    """Where an agency's signing key lives. Only PKCS#12 files are implemented; the
-    PKCS#11 token (outgoing documents) is reserved and refused for now."""
+    """Where a signing key lives: a PKCS#12 file, or a PKCS#11 device (USB token,
+    HSM) reached through its module, token label and key label."""
 
     PKCS12 = "pkcs12", _("Tệp PKCS#12 (.p12/.pfx)")
     PKCS11 = "pkcs11", _("Thiết bị ký số PKCS#11 (token/HSM)")

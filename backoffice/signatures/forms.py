@@ -11,10 +11,38 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from .models import CRL_MAX_BYTES, AgencySigningCertificate, RevocationList
+from .models import (
+    CRL_MAX_BYTES,
+    AgencySigningCertificate,
+    RevocationList,
+    StaffSigningKey,
+)
 
-KEY_FIELDS = ["agency", "kind", "pkcs12_file", "password_env", "is_active"]
-KEY_WIDGETS = {"pkcs12_file": forms.FileInput(attrs={"accept": ".p12,.pfx"})}
+TOKEN_FIELDS = ["pkcs11_module", "token_label", "key_label", "cert_label"]
+KEY_FIELDS = [
+    "agency",
+    "kind",
+    "pkcs12_file",
+    "password_env",
+    *TOKEN_FIELDS,
+    "seal_image",
+    "is_active",
+]
+STAFF_KEY_FIELDS = [
+    "user",
+    "position",
+    "kind",
+    "pkcs12_file",
+    "password_env",
+    *TOKEN_FIELDS,
+    "signature_image",
+    "is_active",
+]
+KEY_WIDGETS = {
+    "pkcs12_file": forms.FileInput(attrs={"accept": ".p12,.pfx"}),
+    "seal_image": forms.FileInput(attrs={"accept": ".png"}),
+    "signature_image": forms.FileInput(attrs={"accept": ".png"}),
+}
 
 
 class AgencySigningCertificateForm(forms.ModelForm):
@@ -32,6 +60,24 @@ class AgencySigningCertificateAdminForm(WagtailAdminModelForm):
     class Meta:
         model = AgencySigningCertificate
         fields = KEY_FIELDS
+        widgets = KEY_WIDGETS
+
+
+class StaffSigningKeyForm(forms.ModelForm):
+    """Django admin form of a staff member's personal signing key."""
+
+    class Meta:
+        model = StaffSigningKey
+        fields = STAFF_KEY_FIELDS
+        widgets = KEY_WIDGETS
+
+
+class StaffSigningKeyAdminForm(WagtailAdminModelForm):
+    """Wagtail admin form of a staff member's personal signing key."""
+
+    class Meta:
+        model = StaffSigningKey
+        fields = STAFF_KEY_FIELDS
         widgets = KEY_WIDGETS
 
 

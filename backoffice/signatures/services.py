@@ -18,7 +18,13 @@ from backoffice.core.models import Agency
 from backoffice.core.services import audit_record, snapshot
 
 from .constants import DEMO_ORGANIZATION, CertificateKind, SigningKeyKind
-from .models import AgencySigningCertificate, RevocationList, TrustedCertificate
+from .models import (
+    AgencySigningCertificate,
+    RevocationList,
+    SigningKeySource,
+    StaffSigningKey,
+    TrustedCertificate,
+)
 from .pki import (
     DemoPki,
     certificate_facts,
@@ -98,7 +104,7 @@ def demo_pki_install(
     return pki, root
 
 
-def _key_facts(record: AgencySigningCertificate) -> dict[str, Any]:
+def _key_facts(record: SigningKeySource) -> dict[str, Any]:
     # What the audit log keeps about a signing key: never the file or a password.
     return {
         **snapshot(record),
@@ -111,6 +117,71 @@ def _key_facts(record: AgencySigningCertificate) -> dict[str, Any]:
     }
 
 
+def _apply_key(
+    record: SigningKeySource,
+    *,
+    kind: str,
+    password_env: str,
+    is_active: bool,
+    pkcs12_data: bytes | None,
+    token: dict[str, str] | None,
+) -> None:
+    record.kind, record.password_env, record.is_active = kind, password_env, is_active
+    if pkcs12_data is not None:
+        record.pkcs12_file = ContentFile(pkcs12_data, name="key.p12")
+    for name in ("pkcs11_module", "token_label", "key_label", "cert_label"):
+        setattr(record, name, (token or {}).get(name, ""))
+
+
+@transaction.atomic
+def staff_signing_key_save(
+    *,
+    actor: AbstractBaseUser | None,
+    user: AbstractBaseUser,
+    kind: str = SigningKeyKind.PKCS12,
+    pkcs12_data: bytes | None = None,
+    password_env: str = "",
+    token: dict[str, str] | None = None,
+    position: str = "",
+    signature_png: bytes | None = None,
+    is_active: bool = True,
+) -> StaffSigningKey:
+    """Create or update a staff member's personal signing key (one per person).
+
+    `token` names a PKCS#11 key: {"pkcs11_module", "token_label", "key_label",
+    "cert_label"}; the PIN is in the environment variable `password_env`. The
+    key is opened and its certificate checked (ValidationError, nothing saved,
+    for a wrong PIN, a missing label, an expired certificate...). Audited.
+    """
+    record = StaffSigningKey.objects.filter(user=user).first()
+    before = _key_facts(record) if record else None
+    if record is None:
+        record = StaffSigningKey(user=user)
+    _apply_key(
+        record,
+        kind=kind,
+        password_env=password_env,
+        is_active=is_active,
+        pkcs12_data=pkcs12_data,
+        token=token,
+    )
+    record.position = position or record.position
+    if signature_png is not None:
+        record.signature_image = ContentFile(signature_png, name="signature.png")
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=actor,
+        action="staffsigningkey.created"
+        if before is None
+        else "staffsigningkey.updated",
+        obj=record,
+        before=before,
+        after=_key_facts(record),
+    )
+    return record
+
+
 @transaction.atomic
 def agency_signing_certificate_save(
     *,
@@ -120,21 +191,31 @@ def agency_signing_certificate_save(
     password_env: str = "",
     kind: str = SigningKeyKind.PKCS12,
     is_active: bool = True,
+    token: dict[str, str] | None = None,
+    seal_png: bytes | None = None,
 ) -> AgencySigningCertificate:
     """Create or update the signing certificate of `agency` (one per agency).
 
     `pkcs12_data` replaces the key file (None keeps the stored one). Validates like
-    the admin form — the file must open with the password held in the environment
-    variable `password_env` and hold a certificate that can sign today; kind
-    "pkcs11" is refused — raising ValidationError and changing nothing. Audited.
+    the admin form — the file (or the PKCS#11 key named by `token`, see
+    `staff_signing_key_save`) must open with the password or PIN held in the
+    environment variable `password_env` and hold a certificate that can sign
+    today — raising ValidationError and changing nothing. Audited.
     """
     record = AgencySigningCertificate.objects.filter(agency=agency).first()
     before = _key_facts(record) if record else None
     if record is None:
         record = AgencySigningCertificate(agency=agency)
-    record.kind, record.password_env, record.is_active = kind, password_env, is_active
-    if pkcs12_data is not None:
-        record.pkcs12_file = ContentFile(pkcs12_data, name="agency.p12")
+    _apply_key(
+        record,
+        kind=kind,
+        password_env=password_env,
+        is_active=is_active,
+        pkcs12_data=pkcs12_data,
+        token=token,
+    )
+    if seal_png is not None:
+        record.seal_image = ContentFile(seal_png, name="seal.png")
     record.full_clean()
     record.save()
     audit_record(
@@ -222,6 +303,34 @@ def demo_agency_certificate_install(
     # still private (SIGNING_KEYS_ROOT, mode 0600).
     data = pkcs12_bytes(signer=keypair, chain=[ca.certificate], password="")
     return agency_signing_certificate_save(actor=actor, agency=agency, pkcs12_data=data)
+
+
+def demo_staff_key_install(
+    *,
+    actor: AbstractBaseUser | None,
+    user: AbstractBaseUser,
+    pki: DemoPki,
+    password: str,
+    position: str,
+) -> StaffSigningKey | None:
+    """Give a demo leader a personal signing key from the demo CA (kept if they
+    have one). None without the demo CA key."""
+    existing = StaffSigningKey.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    try:
+        ca = load_demo_ca(pki=pki, password=password)
+    except (OSError, ValueError, TypeError):
+        return None
+    keypair = make_signing_certificate(
+        issuer=ca,
+        common_name=user.get_full_name() or user.get_username(),
+        organization=DEMO_ORGANIZATION,
+    )
+    data = pkcs12_bytes(signer=keypair, chain=[ca.certificate], password="")
+    return staff_signing_key_save(
+        actor=actor, user=user, pkcs12_data=data, position=position
+    )
 
 
 def demo_crl_install(

@@ -11,8 +11,24 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .forms import AgencySigningCertificateAdminForm, RevocationListAdminForm
-from .models import AgencySigningCertificate, RevocationList, TrustedCertificate
+from .forms import (
+    AgencySigningCertificateAdminForm,
+    RevocationListAdminForm,
+    StaffSigningKeyAdminForm,
+)
+from .models import (
+    AgencySigningCertificate,
+    RevocationList,
+    StaffSigningKey,
+    TrustedCertificate,
+)
+
+TOKEN_PANELS = [
+    FieldPanel("pkcs11_module"),
+    FieldPanel("token_label"),
+    FieldPanel("key_label"),
+    FieldPanel("cert_label"),
+]
 
 
 class TrustedCertificateViewSet(SnippetViewSet):
@@ -47,9 +63,34 @@ class AgencySigningCertificateViewSet(SnippetViewSet):
             # A plain file input: the stored key has no URL to link to.
             FieldPanel("pkcs12_file", widget=FileInput(attrs={"accept": ".p12,.pfx"})),
             FieldPanel("password_env"),
+            *TOKEN_PANELS,
+            FieldPanel("seal_image", widget=FileInput(attrs={"accept": ".png"})),
             FieldPanel("is_active"),
         ],
         base_form_class=AgencySigningCertificateAdminForm,
+    )
+
+
+class StaffSigningKeyViewSet(SnippetViewSet):
+    model = StaffSigningKey
+    icon = "key"
+    menu_label = _("Chữ ký số cá nhân")
+    list_display = ["user", "position", "kind", "subject", "not_after", "is_active"]
+    list_filter = ["kind", "is_active"]
+    add_to_admin_menu = True
+    menu_order = 243
+    edit_handler = ObjectList(
+        [
+            FieldPanel("user"),
+            FieldPanel("position"),
+            FieldPanel("kind"),
+            FieldPanel("pkcs12_file", widget=FileInput(attrs={"accept": ".p12,.pfx"})),
+            FieldPanel("password_env"),
+            *TOKEN_PANELS,
+            FieldPanel("signature_image", widget=FileInput(attrs={"accept": ".png"})),
+            FieldPanel("is_active"),
+        ],
+        base_form_class=StaffSigningKeyAdminForm,
     )
 
 
@@ -67,4 +108,5 @@ class RevocationListViewSet(SnippetViewSet):
 
 register_snippet(TrustedCertificateViewSet)
 register_snippet(AgencySigningCertificateViewSet)
+register_snippet(StaffSigningKeyViewSet)
 register_snippet(RevocationListViewSet)

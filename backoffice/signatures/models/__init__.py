@@ -1,6 +1,12 @@
-"""Models of the signatures capability: trust store, agency signing keys, CRLs."""
+"""Models of the signatures capability: trust store, signing keys, CRLs."""
 
-from .keys import PKCS12_MAX_BYTES, AgencySigningCertificate, signing_key_path
+from .keys import (
+    PKCS12_MAX_BYTES,
+    AgencySigningCertificate,
+    SigningKeySource,
+    StaffSigningKey,
+    signing_key_path,
+)
 from .revocation import CRL_MAX_BYTES, RevocationList
 from .trust import DERIVED_FIELDS, TrustedCertificate, TrustedCertificateQuerySet
 
@@ -10,6 +16,8 @@ __all__ = [
     "PKCS12_MAX_BYTES",
     "AgencySigningCertificate",
     "RevocationList",
+    "SigningKeySource",
+    "StaffSigningKey",
     "TrustedCertificate",
     "TrustedCertificateQuerySet",
     "signing_key_path",

@@ -31,8 +31,7 @@ from backoffice.signatures.services import (
 from backoffice.signatures.signing import SignerUnavailable, agency_signer, pdf_sign
 from backoffice.signatures.storage import SigningKeyStorage
 from backoffice.signatures.verification import pdf_verify
-
-from .conftest import DAY, NOW, make_pdf
+from tests.fixtures.signatures import DAY, NOW, make_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -159,9 +158,9 @@ def test_a_configured_but_broken_certificate_does_not_fall_back(
         pdf_sign(pdf_bytes=make_pdf(), agency=agency_tree["ward"])
 
 
-def test_a_reserved_pkcs11_row_is_refused_when_signing(agency_tree) -> None:
-    # Rows of kind pkcs11 cannot be saved through the admin or the service; one
-    # written around them is still refused when it would sign.
+def test_a_token_row_is_not_handed_out_as_a_plain_signer(agency_tree) -> None:
+    # A PKCS#11 key needs an open session (signing.agency_signing / key_signing);
+    # the plain-signer helper says so instead of signing with something else.
     AgencySigningCertificate.objects.create(agency=agency_tree["ward"], kind="pkcs11")
 
     with pytest.raises(SignerUnavailable, match="PKCS#11"):
@@ -216,7 +215,7 @@ def test_replacing_the_key_removes_the_old_file(
         ({"password_env": "SIGNING_PASSWORD_KHAC"}, "chưa có biến môi trường"),
         ({"password_env": "DATABASE_URL"}, "phải bắt đầu bằng SIGNING_PASSWORD_"),
         ({"password_env": ""}, "Không mở được tệp PKCS#12"),
-        ({"kind": "pkcs11"}, "PKCS#11 (token/HSM) chưa được hỗ trợ"),
+        ({"kind": "pkcs11"}, "bắt buộc với thiết bị PKCS#11"),
         ({"pkcs12_data": None}, "Hãy tải lên tệp PKCS#12"),
     ],
 )
@@ -333,7 +332,7 @@ def test_admin_uploads_a_certificate_through_wagtail(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"kind": "pkcs11"}, "chưa được hỗ trợ"),
+        ({"kind": "pkcs11"}, "bắt buộc với thiết bị PKCS#11"),
         ({"password_env": "SIGNING_PASSWORD_KHAC"}, "chưa có biến môi trường"),
         ({"file": b"GIF89a"}, "Không mở được tệp PKCS#12"),
     ],

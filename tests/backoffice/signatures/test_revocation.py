@@ -29,8 +29,7 @@ from backoffice.signatures.services import (
 )
 from backoffice.signatures.signing import pdf_sign
 from backoffice.signatures.verification import pdf_verify
-
-from .conftest import DAY, NOW, make_pdf, signer_of
+from tests.fixtures.signatures import DAY, NOW, make_pdf, signer_of
 
 pytestmark = pytest.mark.django_db
 

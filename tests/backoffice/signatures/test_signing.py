@@ -12,8 +12,7 @@ from pyhanko.sign.general import SigningError
 from backoffice.signatures import pki
 from backoffice.signatures.signing import SignerUnavailable, agency_signer, pdf_sign
 from backoffice.signatures.verification import UnreadablePdf, pdf_verify
-
-from .conftest import make_pdf
+from tests.fixtures.signatures import make_pdf
 
 pytestmark = pytest.mark.django_db
 

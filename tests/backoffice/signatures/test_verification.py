@@ -14,8 +14,14 @@ from pyhanko.sign.validation.dss import DocumentSecurityStore
 from backoffice.signatures.constants import Reason
 from backoffice.signatures.signing import pdf_sign
 from backoffice.signatures.verification import UnreadablePdf, pdf_verify
-
-from .conftest import DAY, NOW, cms_hex_span, flip, make_pdf, make_timestamper
+from tests.fixtures.signatures import (
+    DAY,
+    NOW,
+    cms_hex_span,
+    flip,
+    make_pdf,
+    make_timestamper,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 import pytest
 
-from .conftest import flip
+from tests.fixtures.signatures import flip
 
 pytestmark = pytest.mark.django_db
 

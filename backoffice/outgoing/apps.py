@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OutgoingConfig(AppConfig):
+    name = "backoffice.outgoing"
+    label = "outgoing"
+    verbose_name = _("Văn bản đi")
+
+    def ready(self) -> None:
+        from backoffice.core.registers import register_book_register
+        from backoffice.incoming.notify import channel_notifier_register
+
+        from .constants import REGISTER
+        from .dispatch import internal_channel_notify
+        from .register_book import outgoing_register_table
+
+        register_book_register(REGISTER, outgoing_register_table)
+        channel_notifier_register("internal", internal_channel_notify)
