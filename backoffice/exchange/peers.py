@@ -21,3 +21,9 @@ def peer_for_agency(*, code: str) -> Peer | None:
         .first()
     )
     return found.peer if found else None
+
+
+def peer_agency_channel(agency: object) -> str | None:
+    """Outgoing channel resolver: "edxml" for an agency reached through a peer."""
+    code = getattr(agency, "code", "")
+    return "edxml" if code and peer_for_agency(code=code) is not None else None

@@ -14,6 +14,11 @@ from backoffice.exchange.edxml.model import (
     Signer,
     Trace,
 )
+from tests.backoffice.outgoing.conftest import (  # noqa: F401 — shared fixtures
+    approved,
+    office,
+    pkcs12_keys,
+)
 
 
 def make_key_and_certificate(common_name: str):
@@ -95,3 +100,23 @@ def packet() -> Packet:
             ),
         ),
     )
+
+
+@pytest.fixture(scope="session")
+def installations(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Two live installations A and B on loopback (see live.py), started."""
+    from django.db import connection
+
+    from .live import Databases, pair, shutdown
+
+    workdir = tmp_path_factory.mktemp("exchange-live")
+    with django_db_blocker.unblock():
+        databases = Databases(connection, workdir)
+        a, b = pair(workdir, databases)
+    try:
+        a.start()
+        b.start()
+        yield a, b
+    finally:
+        with django_db_blocker.unblock():
+            shutdown(a, b, databases=databases)
