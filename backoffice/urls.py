@@ -8,5 +8,9 @@ urlpatterns = [
     path("account/", include("backoffice.accounts.urls")),
     path("security/backup-codes/", backup_codes_view, name="backup-codes"),
     path("ho-so/", include("backoffice.dossiers.urls")),
+    path("van-ban-den/", include("backoffice.incoming.urls")),
+    path("van-ban-di/", include("backoffice.outgoing.urls")),
+    path("lien-thong/", include("backoffice.exchange.urls")),
+    path("tiep-nhan/", include("backoffice.intake.urls")),
     path("tiep-nhan/", include("backoffice.scanning.urls")),
 ]

@@ -35,6 +35,24 @@ def _beat_schedule(sender: Celery, **kwargs: object) -> None:
         sender.signature("backoffice.core.tasks.check_originals_integrity"),
         name="originals-integrity",
     )
+    # Incoming documents: mailboxes due (none until an administrator adds one) and
+    # overdue assignments.
+    sender.add_periodic_task(
+        settings.INCOMING_MAILBOX_TICK,
+        sender.signature("backoffice.incoming.tasks.poll_incoming_mailboxes"),
+        name="incoming-mailboxes",
+    )
+    sender.add_periodic_task(
+        settings.INCOMING_OVERDUE_INTERVAL,
+        sender.signature("backoffice.incoming.tasks.flag_overdue_incoming"),
+        name="incoming-overdue",
+    )
+    # edXML packets whose next try is due (receiver was down, backoff elapsed).
+    sender.add_periodic_task(
+        settings.EXCHANGE_SWEEP_SECONDS,
+        sender.signature("backoffice.exchange.tasks.send_due_exchange_packets"),
+        name="exchange-send-due",
+    )
     if settings.SCAN_HOT_FOLDER:
         sender.add_periodic_task(
             settings.SCAN_HOT_FOLDER_INTERVAL,

@@ -17,8 +17,10 @@ from wagtail.models import Page
 
 from anyascii import anyascii
 
+from backoffice.documents.constants import LegalStatus
 from backoffice.documents.models import OfficialDocument
 from backoffice.documents.selectors import (
+    LibraryResult,
     documents_recent,
     library_query_clean,
     library_search,
@@ -154,15 +156,25 @@ class DocumentIndexPage(RoutablePageMixin, BasePage):
                     _("Ngày “%(value)s” không hợp lệ; dùng dạng năm-tháng-ngày.")
                     % {"value": raw[:20]}
                 )
+        text = request.GET.get("q", "")
+        sort = request.GET.get("sort", "")
+        # The form says which query its sort was chosen for ("sq"): a new query
+        # typed over the newest-first listing is sorted by relevance, and a sort
+        # picked for this very query (or given by a link without "sq") is kept.
+        chosen_for = request.GET.get("sq")
+        if chosen_for is not None and " ".join(chosen_for.split()) != " ".join(
+            text.split()
+        ):
+            sort = ""
         query = library_query_clean(
-            text=request.GET.get("q", ""),
+            text=text,
             document_type=request.GET.get("type", ""),
             issuer=request.GET.get("issuer", ""),
             field=request.GET.get("field", ""),
             year=request.GET.get("year", ""),
             date_from=dates["from"],
             date_to=dates["to"],
-            sort=request.GET.get("sort", ""),
+            sort=sort,
             page=request.GET.get("page", 1),
             page_size=self.page_size,
         )
@@ -207,8 +219,37 @@ class DocumentIndexPage(RoutablePageMixin, BasePage):
                     ("date_asc", _("Cũ nhất")),
                 ],
                 "facet_groups": facet_groups,
+                "replacements": _replacements(request, result),
             },
         )
+
+
+def _replacements(
+    request: HttpRequest, result: LibraryResult | None
+) -> dict[str, dict[str, str]]:
+    """For each replaced document among the hits, the number-symbol and public
+    URL of the document that replaced it (one query, only when there are any)."""
+    replaced = [
+        int(hit.id)
+        for hit in (result.hits if result else [])
+        if hit.legal_status == LegalStatus.REPLACED and hit.id.isdigit()
+    ]
+    if not replaced:
+        return {}
+    links = {}
+    documents = OfficialDocument.objects.filter(
+        pk__in=replaced, replaced_by__isnull=False
+    ).select_related("replaced_by__publication")
+    for document in documents:
+        replacement = document.replaced_by
+        page = getattr(replacement, "publication", None)
+        links[str(document.pk)] = {
+            "number_symbol": replacement.number_symbol,
+            "url": page.get_url(request=request)
+            if page is not None and page.live
+            else "",
+        }
+    return links
 
 
 class OfficialDocumentPage(RoutablePageMixin, Page):
@@ -354,7 +395,7 @@ def document_page_publish(
 ) -> OfficialDocumentPage:
     """Create or update the document's library page and publish a revision.
 
-    Used by backoffice.documents.services (DOCUMENTS_PAGE_PUBLISHER) for imports
+    Registered with backoffice.documents through `portal.publishing` for imports
     and the demo; staff in the admin publish through the moderation workflow.
     """
     library = library_page_ensure()

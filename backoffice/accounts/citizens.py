@@ -1,9 +1,11 @@
 """Citizen accounts (tài khoản công dân): registration, e-mail verification, profile."""
 
+from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
@@ -26,14 +28,19 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
 email_verification_token = EmailVerificationTokenGenerator()
 
 
+def _portal_path(name: str, **kwargs: str) -> str:
+    """A portal page's path by URL name, in the site's default language (links in
+    e-mails are read outside any request)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(name, kwargs=kwargs or None)
+
+
 def email_verification_path(*, user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return f"/tai-khoan/xac-minh/{uid}/{email_verification_token.make_token(user)}/"
-
-
-# Portal pages named in account e-mails (the verification link is built above).
-LOGIN_PATH = "/tai-khoan/dang-nhap/"
-ACCOUNT_RECOVERY_PATH = "/tai-khoan/quen-mat-khau/"
+    return _portal_path(
+        "citizen-verify",
+        uidb64=urlsafe_base64_encode(force_bytes(user.pk)),
+        token=email_verification_token.make_token(user),
+    )
 
 
 def _typed(**fields: str) -> dict[str, str]:
@@ -118,8 +125,9 @@ def _registration_repeated_notice(*, user: User, base_url: str) -> None:
             "Cổng dịch vụ công. Địa chỉ này đã có tài khoản nên không có tài khoản "
             "mới nào được tạo.\n\n"
             f"{pending}"
-            f"Nếu là bạn: hãy đăng nhập tại {base}{LOGIN_PATH}, hoặc đặt lại mật khẩu "
-            f"tại {base}{ACCOUNT_RECOVERY_PATH} nếu bạn quên.\n"
+            f"Nếu là bạn: hãy đăng nhập tại {base}{_portal_path('citizen-login')}, "
+            "hoặc đặt lại mật khẩu tại "
+            f"{base}{_portal_path('citizen-password-reset')} nếu bạn quên.\n"
             "Nếu không phải bạn, hãy bỏ qua thư này; tài khoản của bạn không thay đổi."
         ),
     )

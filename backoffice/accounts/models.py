@@ -29,6 +29,11 @@ class User(AbstractUser):
     second_factor_enrolled = models.BooleanField(
         _("đã bật xác thực hai bước"), default=False, editable=False
     )
+    # Set when a national identity provider asserted `citizen_id` (OIDC sign-in);
+    # a number typed at registration is not verified.
+    citizen_id_verified_at = models.DateTimeField(
+        _("số định danh được xác thực lúc"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("người dùng")
@@ -36,3 +41,31 @@ class User(AbstractUser):
 
     def get_full_name(self) -> str:
         return self.full_name or super().get_full_name() or self.username
+
+
+class ExternalIdentity(models.Model):
+    """An identity at an OpenID Connect provider (VNeID) linked to a user."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("người dùng"),
+        on_delete=models.CASCADE,
+        related_name="external_identities",
+    )
+    issuer = models.CharField(_("nhà cung cấp định danh"), max_length=300)
+    subject = models.CharField(_("mã định danh tại nhà cung cấp"), max_length=255)
+    citizen_id = models.CharField(_("số định danh cá nhân"), max_length=12)
+    created_at = models.DateTimeField(_("liên kết lúc"), auto_now_add=True)
+    last_login_at = models.DateTimeField(_("đăng nhập gần nhất"), null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="unique_external_identity"
+            )
+        ]
+        verbose_name = _("định danh liên kết")
+        verbose_name_plural = _("định danh liên kết")
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,8 @@ from modelcluster.models import ClusterableModel
 
 from backoffice.core.models import Agency
 
-from .constants import CopyForm, OnlineLevel
+from .constants import ApplicantType, CopyForm, OnlineLevel, SubmissionChannel
+from .legal_basis import LegalReference, legal_references_resolve
 from .validators import parse_formats, validate_formats, validate_procedure_code
 
 
@@ -60,7 +62,31 @@ class Procedure(index.Indexed, ClusterableModel):
         default=OnlineLevel.PARTIAL,
     )
     result = models.TextField(_("kết quả thực hiện"), blank=True)
-    legal_basis = models.TextField(_("căn cứ pháp lý"), blank=True)
+    legal_basis = models.TextField(
+        _("căn cứ pháp lý"),
+        blank=True,
+        help_text=_(
+            "Mỗi văn bản một dòng hoặc cách nhau bằng dấu chấm phẩy; số, ký hiệu "
+            "được liên kết tới văn bản đã công bố trong thư viện."
+        ),
+    )
+    steps = models.TextField(
+        _("trình tự thực hiện"), blank=True, help_text=_("Mỗi bước một dòng.")
+    )
+    conditions = models.TextField(_("yêu cầu, điều kiện thực hiện"), blank=True)
+    processing_time_note = models.TextField(
+        _("ghi chú về thời hạn giải quyết"), blank=True
+    )
+    channel_counter = models.BooleanField(
+        _("nộp trực tiếp tại Bộ phận Một cửa"), default=True
+    )
+    channel_online = models.BooleanField(_("nộp trực tuyến"), default=True)
+    channel_post = models.BooleanField(_("nộp qua dịch vụ bưu chính"), default=False)
+    for_citizens = models.BooleanField(_("công dân được thực hiện"), default=True)
+    for_organisations = models.BooleanField(_("tổ chức được thực hiện"), default=False)
+    for_businesses = models.BooleanField(
+        _("doanh nghiệp được thực hiện"), default=False
+    )
     is_active = models.BooleanField(_("đang áp dụng"), default=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
@@ -71,7 +97,26 @@ class Procedure(index.Indexed, ClusterableModel):
         ),
         FieldPanel("agencies"),
         FieldPanel("processing_days"),
+        FieldPanel("processing_time_note"),
         FieldPanel("online_level"),
+        MultiFieldPanel(
+            [
+                FieldPanel("channel_counter"),
+                FieldPanel("channel_online"),
+                FieldPanel("channel_post"),
+            ],
+            heading=_("Cách thức thực hiện"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("for_citizens"),
+                FieldPanel("for_organisations"),
+                FieldPanel("for_businesses"),
+            ],
+            heading=_("Đối tượng thực hiện"),
+        ),
+        FieldPanel("steps"),
+        FieldPanel("conditions"),
         FieldPanel("fees"),
         InlinePanel("components", heading=_("Thành phần hồ sơ"), label=_("thành phần")),
         FieldPanel("result"),
@@ -94,6 +139,48 @@ class Procedure(index.Indexed, ClusterableModel):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
+
+    def clean(self) -> None:
+        errors = {}
+        if not self.channels:
+            errors["channel_counter"] = _("Cần ít nhất một cách thức nộp hồ sơ.")
+        if not self.applicant_types:
+            errors["for_citizens"] = _("Cần ít nhất một đối tượng thực hiện.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def channels(self) -> list[str]:
+        """Cách thức thực hiện, in the order the sheet lists them."""
+        flags = {
+            SubmissionChannel.COUNTER: self.channel_counter,
+            SubmissionChannel.ONLINE: self.channel_online,
+            SubmissionChannel.POST: self.channel_post,
+        }
+        return [str(c) for c, on in flags.items() if on]
+
+    @property
+    def applicant_types(self) -> list[str]:
+        """Đối tượng thực hiện: citizen, organisation, business."""
+        flags = {
+            ApplicantType.CITIZEN: self.for_citizens,
+            ApplicantType.ORGANISATION: self.for_organisations,
+            ApplicantType.BUSINESS: self.for_businesses,
+        }
+        return [str(t) for t, on in flags.items() if on]
+
+    def channel_labels(self) -> list[str]:
+        return [str(SubmissionChannel(c).label) for c in self.channels]
+
+    def applicant_type_labels(self) -> list[str]:
+        return [str(ApplicantType(t).label) for t in self.applicant_types]
+
+    def step_list(self) -> list[str]:
+        return [s.strip() for s in self.steps.splitlines() if s.strip()]
+
+    def legal_references(self) -> list["LegalReference"]:
+        """The legal basis, one item per document, linked where it is published."""
+        return legal_references_resolve(self.legal_basis)
 
 
 class ProcedureComponent(Orderable):
@@ -140,6 +227,11 @@ class ProcedureComponent(Orderable):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def template_format(self) -> str:
+        """ "DOCX" for a .docx template: what the download link tells the reader."""
+        return self.template.name.rsplit(".", 1)[-1].upper() if self.template else ""
 
     @property
     def formats(self) -> list[str]:

@@ -1,188 +1,68 @@
 """Procedure catalogue writes: import from CSV or JSON, all rows or none."""
 
-import csv
-import io
-import json
-import unicodedata
-from dataclasses import dataclass, field
+import hashlib
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from backoffice.core.models import Agency
 from backoffice.core.services import audit_record
 
-from .constants import CopyForm, OnlineLevel
+from .constants import ApplicantType, CopyForm, OnlineLevel, SubmissionChannel
+from .imports import (
+    DEFAULT_APPLICANT_TYPES,
+    DEFAULT_CHANNELS,
+    SHEET_TEXTS,
+    TEMPLATE_FORMATS,
+    TEMPLATE_MAX_BYTES,
+    ImportResult,
+    ProcedureImportError,
+    parse_procedure_file,
+    steps_parse,
+)
 from .models import Field, Procedure, ProcedureComponent
 from .validators import parse_formats, validate_formats, validate_procedure_code
 
-CSV_COLUMNS = [
-    "code",
-    "name",
-    "field_code",
-    "field_name",
-    "agencies",
-    "processing_days",
-    "fees",
-    "online_level",
-    "result",
-    "legal_basis",
-    "component_name",
-    "component_required",
-    "component_form",
-    "component_count",
-    "component_formats",
-]
-TRUE_WORDS = {"1", "true", "yes", "x", "có", "co", "bắt buộc"}
-FALSE_WORDS = {"0", "false", "no", "", "không", "khong"}
+__all__ = ["ImportResult", "ProcedureImportError", "procedures_import"]
 
 
-class ProcedureImportError(Exception):
-    """The file was refused; `errors` lists (line, message) and nothing was saved."""
-
-    def __init__(self, errors: list[tuple[str, str]]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{line}: {msg}" for line, msg in errors))
-
-
-@dataclass
-class ImportResult:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-
-def _nfc(value: Any) -> Any:
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value).strip()
-    if isinstance(value, list):
-        return [_nfc(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _nfc(v) for k, v in value.items()}
-    return value
-
-
-def parse_procedure_file(*, name: str, content: bytes) -> tuple[list[dict], list[dict]]:
-    """Turn a CSV or JSON file into (fields, procedures) records with a `line` each."""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ProcedureImportError(
-            [("tệp", "Tệp không phải UTF-8 (hãy lưu lại với mã hóa UTF-8).")]
-        ) from exc
-    suffix = Path(name).suffix.lower()
-    if suffix == ".json":
-        return _parse_json(text)
-    if suffix == ".csv":
-        return _parse_csv(text)
-    raise ProcedureImportError([("tệp", "Chỉ nhận tệp .csv hoặc .json.")])
-
-
-def _parse_json(text: str) -> tuple[list[dict], list[dict]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ProcedureImportError(
-            [(f"dòng {exc.lineno}", f"JSON không hợp lệ: {exc.msg}")]
-        ) from exc
-    if isinstance(data, list):
-        data = {"procedures": data}
-    if not isinstance(data, dict) or not isinstance(data.get("procedures"), list):
-        raise ProcedureImportError(
-            [("tệp", "JSON phải là danh sách thủ tục hoặc có khóa “procedures”.")]
-        )
-    fields = data.get("fields") or []
-    if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
-        raise ProcedureImportError(
-            [("fields", "“fields” phải là danh sách đối tượng.")]
-        )
-    procedures = []
-    for i, item in enumerate(data["procedures"], start=1):
-        if not isinstance(item, dict):
-            raise ProcedureImportError([(f"procedures[{i}]", "Phải là một đối tượng.")])
-        record = _nfc(item)
-        record["line"] = f"procedures[{i}]"
-        procedures.append(record)
-    return [_nfc(f) for f in fields], procedures
-
-
-def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [
-        c
-        for c in ("code", "name", "field_code", "processing_days")
-        if c not in (reader.fieldnames or [])
-    ]
-    if missing:
-        raise ProcedureImportError(
-            [
-                (
-                    "dòng 1",
-                    f"Thiếu cột: {', '.join(missing)}. "
-                    f"Các cột: {', '.join(CSV_COLUMNS)}.",
-                )
-            ]
-        )
-    fields: dict[str, dict] = {}
-    procedures: dict[str, dict] = {}
+def _validate_sheet(line: str, p: dict) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
-    for row in reader:
-        line = f"dòng {reader.line_num}"
-        row = {k: _nfc(v or "") for k, v in row.items() if k}
-        code = row.get("code", "")
-        if row.get("field_code") and row.get("field_name"):
-            fields.setdefault(
-                row["field_code"],
-                {"code": row["field_code"], "name": row["field_name"]},
-            )
-        record = procedures.get(code)
-        if record is None:
-            record = procedures[code] = {
-                "line": line,
-                "code": code,
-                "name": row.get("name", ""),
-                "field": row.get("field_code", ""),
-                "agencies": [
-                    a.strip()
-                    for a in row.get("agencies", "").replace(",", ";").split(";")
-                    if a.strip()
-                ],
-                "processing_days": row.get("processing_days", ""),
-                "fees": row.get("fees", ""),
-                "online_level": row.get("online_level", "") or OnlineLevel.PARTIAL,
-                "result": row.get("result", ""),
-                "legal_basis": row.get("legal_basis", ""),
-                "components": [],
-            }
-        elif row.get("name") and row["name"] != record["name"]:
-            errors.append((line, f"Mã {code} đã có ở {record['line']} với tên khác."))
-        if row.get("component_name"):
-            required = row.get("component_required", "1").lower()
-            if required not in TRUE_WORDS | FALSE_WORDS:
-                errors.append(
-                    (line, f"component_required “{required}” phải là 1 hoặc 0.")
+    for key, choices in (
+        ("channels", SubmissionChannel),
+        ("applicant_types", ApplicantType),
+    ):
+        if key not in p:
+            continue
+        values = p[key]
+        if not isinstance(values, list) or not values:
+            errors.append((line, f"“{key}” phải là danh sách khác rỗng."))
+            continue
+        unknown = [str(v) for v in values if v not in choices.values]
+        if unknown:
+            errors.append(
+                (
+                    line,
+                    f"“{key}” có giá trị không hợp lệ: {', '.join(unknown)} "
+                    f"(cho phép: {', '.join(choices.values)}).",
                 )
-            record["components"].append(
-                {
-                    "line": line,
-                    "name": row["component_name"],
-                    "required": required in TRUE_WORDS,
-                    "form": row.get("component_form") or CopyForm.ORIGINAL,
-                    "count": row.get("component_count") or 1,
-                    "formats": parse_formats(
-                        row.get("component_formats") or "pdf,jpg,png"
-                    ),
-                }
             )
-    if errors:
-        raise ProcedureImportError(errors)
-    return list(fields.values()), list(procedures.values())
+    steps = p.get("steps", [])
+    if not isinstance(steps, list | str):
+        errors.append((line, "“steps” phải là danh sách các bước hoặc văn bản."))
+    for key in SHEET_TEXTS:
+        if not isinstance(p.get(key, ""), str):
+            errors.append((line, f"“{key}” phải là văn bản."))
+    return errors
 
 
-def _validate(fields: list[dict], procedures: list[dict]) -> list[tuple[str, str]]:
+def _validate(
+    fields: list[dict], procedures: list[dict], template_dir: Path | None = None
+) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
     field_codes = {f.get("code") for f in fields} | set(
         Field.objects.values_list("code", flat=True)
@@ -229,18 +109,42 @@ def _validate(fields: list[dict], procedures: list[dict]) -> list[tuple[str, str
                     "phải là full hoặc partial.",
                 )
             )
+        errors.extend(_validate_sheet(line, p))
         components = p.get("components") or []
         if not isinstance(components, list):
             errors.append((line, "“components” phải là danh sách."))
             continue
         for j, c in enumerate(components, start=1):
             where = c.get("line") or f"{line}.components[{j}]"
-            errors.extend(_validate_component(where, c))
+            errors.extend(_validate_component(where, c, template_dir))
     return errors
 
 
-def _validate_component(where: str, c: dict) -> list[tuple[str, str]]:
+def _template_path(template_dir: Path | None, name: Any) -> tuple[Path | None, str]:
+    """The template file a component names, or (None, why it is refused)."""
+    if not isinstance(name, str) or Path(name).name != name or name.startswith("."):
+        return None, f"Tên tệp mẫu “{name}” phải là tên tệp, không kèm thư mục."
+    if Path(name).suffix.lower().lstrip(".") not in TEMPLATE_FORMATS:
+        return None, (f"Tệp mẫu “{name}” phải là {', '.join(TEMPLATE_FORMATS)}.")
+    path = template_dir / name if template_dir else None
+    if path is None or not path.is_file():
+        return None, (
+            f"Không tìm thấy tệp mẫu “{name}” trong thư mục templates/ "
+            "cạnh tệp danh mục."
+        )
+    if path.stat().st_size > TEMPLATE_MAX_BYTES:
+        return None, f"Tệp mẫu “{name}” lớn hơn {TEMPLATE_MAX_BYTES // 2**20} MB."
+    return path, ""
+
+
+def _validate_component(
+    where: str, c: dict, template_dir: Path | None = None
+) -> list[tuple[str, str]]:
     errors = []
+    if c.get("template"):
+        _, why = _template_path(template_dir, c["template"])
+        if why:
+            errors.append((where, why))
     if not c.get("name"):
         errors.append((where, "Thiếu tên thành phần hồ sơ."))
     if c.get("form", CopyForm.ORIGINAL) not in CopyForm.values:
@@ -265,19 +169,34 @@ def _validate_component(where: str, c: dict) -> list[tuple[str, str]]:
 
 
 def procedures_import(
-    *, actor: AbstractBaseUser | None, name: str, content: bytes
+    *,
+    actor: AbstractBaseUser | None,
+    name: str,
+    content: bytes,
+    template_dir: Path | None = None,
 ) -> ImportResult:
-    """Import a procedure file; one bad row refuses the whole file, saving nothing."""
+    """Import a procedure file; one bad row refuses the whole file, saving nothing.
+
+    A component's `template` names a form file in `template_dir` (the
+    ``templates/`` folder beside the file); a component without one keeps the
+    template it already has.
+    """
     fields, procedures = parse_procedure_file(name=name, content=content)
-    errors = _validate(fields, procedures)
+    errors = _validate(fields, procedures, template_dir)
     if errors:
         raise ProcedureImportError(errors)
-    return _save(actor=actor, fields=fields, procedures=procedures)
+    return _save(
+        actor=actor, fields=fields, procedures=procedures, template_dir=template_dir
+    )
 
 
 @transaction.atomic
 def _save(
-    *, actor: AbstractBaseUser | None, fields: list[dict], procedures: list[dict]
+    *,
+    actor: AbstractBaseUser | None,
+    fields: list[dict],
+    procedures: list[dict],
+    template_dir: Path | None,
 ) -> ImportResult:
     result = ImportResult()
     for f in fields:
@@ -285,9 +204,10 @@ def _save(
     agencies = {a.code: a for a in Agency.objects.all()}
     field_by_code = {f.code: f for f in Field.objects.all()}
     for p in procedures:
-        desired = _desired_state(p)
+        desired = _desired_state(p, template_dir)
         procedure = Procedure.objects.filter(code=p["code"]).first()
         before = _state(procedure) if procedure else None
+        kept = _keep_templates(procedure, desired)
         if before == desired:
             result.unchanged.append(p["code"])
             continue
@@ -295,13 +215,15 @@ def _save(
         procedure.name = p["name"]
         procedure.field = field_by_code[p["field"]]
         procedure.processing_days = int(p["processing_days"])
-        for key in ("fees", "result", "legal_basis"):
-            setattr(procedure, key, p.get(key, "") or "")
+        for key in SHEET_TEXTS:
+            setattr(procedure, key, desired[key])
+        procedure.steps = "\n".join(desired["steps"])
+        _set_flags(procedure, desired)
         procedure.online_level = p.get("online_level") or OnlineLevel.PARTIAL
         # A ClusterableModel keeps its parental relations in memory until save().
         procedure.agencies = [agencies[a] for a in p["agencies"]]
         procedure.components = [
-            ProcedureComponent(sort_order=order, **c)
+            _component(order, c, p, kept, template_dir)
             for order, c in enumerate(desired["components"])
         ]
         procedure.save()
@@ -316,7 +238,52 @@ def _save(
     return result
 
 
-def _desired_state(p: dict) -> dict:
+def _set_flags(procedure: Procedure, desired: dict) -> None:
+    channels, types = desired["channels"], desired["applicant_types"]
+    procedure.channel_counter = SubmissionChannel.COUNTER in channels
+    procedure.channel_online = SubmissionChannel.ONLINE in channels
+    procedure.channel_post = SubmissionChannel.POST in channels
+    procedure.for_citizens = ApplicantType.CITIZEN in types
+    procedure.for_organisations = ApplicantType.ORGANISATION in types
+    procedure.for_businesses = ApplicantType.BUSINESS in types
+
+
+def _keep_templates(procedure: Procedure | None, desired: dict) -> dict[str, str]:
+    """Stored template of each existing component by name; a desired component
+    that names no template keeps that one (so the state compares equal)."""
+    kept: dict[str, tuple[str, str]] = {}
+    for c in procedure.components.all() if procedure else []:
+        if c.template:
+            kept.setdefault(c.name, (c.template.name, _sha256(c.template)))
+    for c in desired["components"]:
+        if c["template"] is None:
+            c["template"] = kept.get(c["name"], ("", ""))[1]
+    return {name: stored for name, (stored, _) in kept.items()}
+
+
+def _component(
+    order: int, c: dict, p: dict, kept: dict[str, str], template_dir: Path | None
+) -> ProcedureComponent:
+    fields = {k: v for k, v in c.items() if k != "template"}
+    component = ProcedureComponent(sort_order=order, **fields)
+    source = (p.get("components") or [])[order].get("template")
+    if source and template_dir:
+        content = (template_dir / source).read_bytes()
+        component.template.save(source, ContentFile(content), save=False)
+    elif c["template"]:
+        component.template.name = kept[c["name"]]
+    return component
+
+
+def _sha256(file: Any) -> str:
+    try:
+        with file.open("rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _desired_state(p: dict, template_dir: Path | None = None) -> dict:
     return {
         "name": p["name"],
         "field": p["field"],
@@ -326,9 +293,19 @@ def _desired_state(p: dict) -> dict:
         "online_level": p.get("online_level") or OnlineLevel.PARTIAL,
         "result": p.get("result", "") or "",
         "legal_basis": p.get("legal_basis", "") or "",
+        "steps": steps_parse(p.get("steps")),
+        "conditions": p.get("conditions", "") or "",
+        "processing_time_note": p.get("processing_time_note", "") or "",
+        "channels": sorted(p.get("channels") or DEFAULT_CHANNELS),
+        "applicant_types": sorted(p.get("applicant_types") or DEFAULT_APPLICANT_TYPES),
         "components": [
             {
                 "name": c["name"],
+                "template": hashlib.sha256(
+                    (template_dir / c["template"]).read_bytes()
+                ).hexdigest()
+                if c.get("template") and template_dir
+                else None,
                 "required": bool(c.get("required", True)),
                 "copy_form": c.get("form") or CopyForm.ORIGINAL,
                 "count": int(c.get("count", 1)),
@@ -353,9 +330,15 @@ def _state(procedure: Procedure) -> dict:
         "online_level": procedure.online_level,
         "result": procedure.result,
         "legal_basis": procedure.legal_basis,
+        "steps": procedure.step_list(),
+        "conditions": procedure.conditions,
+        "processing_time_note": procedure.processing_time_note,
+        "channels": sorted(procedure.channels),
+        "applicant_types": sorted(procedure.applicant_types),
         "components": [
             {
                 "name": c.name,
+                "template": _sha256(c.template) if c.template else "",
                 "required": c.required,
                 "copy_form": c.copy_form,
                 "count": c.count,

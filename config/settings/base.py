@@ -45,8 +45,11 @@ INSTALLED_APPS = [
     "backoffice.signatures",
     "backoffice.dossiers",
     "backoffice.scanning",
+    "backoffice.intake",
     "backoffice.documents",
     "backoffice.exchange",
+    "backoffice.incoming",
+    "backoffice.outgoing",
     "backoffice.demo",
     "search",
     "portal",
@@ -124,6 +127,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Citizens signing in with the national identity (OIDC_* below).
+    "backoffice.accounts.oidc.CitizenOIDCBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -137,6 +142,26 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "backoffice-home"
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
+
+# Citizen sign-in with the national identity (VNeID, national SSO) over OpenID
+# Connect (mozilla-django-oidc); shown only when issuer and client id are set.
+# The provider must register <site>/oidc/callback/ as a redirect URI.
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER", default="")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", default="VNeID")
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid profile email")
+# The claim carrying the verified personal ID number (số định danh cá nhân).
+OIDC_CITIZEN_ID_CLAIM = env("OIDC_CITIZEN_ID_CLAIM", default="citizen_id")
+OIDC_TOKEN_USE_BASIC_AUTH = env.bool("OIDC_TOKEN_USE_BASIC_AUTH", default=True)
+OIDC_USE_PKCE = env.bool("OIDC_USE_PKCE", default=True)
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
 
 # Staff two-factor authentication (django-otp) and login throttling (django-axes).
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Một Cửa")
@@ -246,12 +271,41 @@ SEARCH_BACKENDS = {
         }
     )
 }
+# OpenSearch 2.x/3.x (e.g. a province's managed cluster) when OPENSEARCH_URL is set;
+# it wins over ELASTICSEARCH_URL. Same index layout and queries as Elasticsearch.
+OPENSEARCH_URL = env("OPENSEARCH_URL", default="")
+if OPENSEARCH_URL:
+    SEARCH_BACKENDS["default"] = {
+        "BACKEND": "search.backends.opensearch.OpenSearchBackend",
+        "OPTIONS": {"URL": OPENSEARCH_URL, "PREFIX": SEARCH_INDEX_PREFIX},
+    }
+# Ranking after the words (search/ranking.py): in the public library a replaced or
+# expired document weighs SEARCH_SUPERSEDED_WEIGHT of its text score, and a recent
+# one gains up to SEARCH_RECENCY_WEIGHT (halving every 5 years of age).
+SEARCH_RANKING = {
+    "documents": {
+        "STATUS_FIELD": "legal_status",
+        "STATUS_WEIGHTS": {
+            "replaced": env.float("SEARCH_SUPERSEDED_WEIGHT", default=0.3),
+            "expired": env.float("SEARCH_SUPERSEDED_WEIGHT", default=0.3),
+        },
+        "RECENCY_FIELD": "issued_date",
+        "RECENCY_WEIGHT": env.float("SEARCH_RECENCY_WEIGHT", default=0.1),
+    }
+}
 
 # Inter-agency exchange (edXML): the largest packet accepted, attachments included
 # (base64 makes a packet about 4/3 of its files).
 EXCHANGE_MAX_PACKET_BYTES = env.int(
     "EXCHANGE_MAX_PACKET_BYTES", default=64 * 1024 * 1024
 )
+# Sending packets to peers: HTTP timeout, tries before "failed", and the backoff
+# between tries (base × 2^(try−1), capped); the beat sweeps due retries this often.
+EXCHANGE_TIMEOUT_SECONDS = env.float("EXCHANGE_TIMEOUT_SECONDS", default=30.0)
+EXCHANGE_MAX_ATTEMPTS = env.int("EXCHANGE_MAX_ATTEMPTS", default=10)
+EXCHANGE_RETRY_BASE_SECONDS = env.float("EXCHANGE_RETRY_BASE_SECONDS", default=60.0)
+EXCHANGE_RETRY_MAX_SECONDS = env.float("EXCHANGE_RETRY_MAX_SECONDS", default=6 * 3600.0)
+EXCHANGE_SWEEP_SECONDS = env.float("EXCHANGE_SWEEP_SECONDS", default=60.0)
 
 # Day of the month on which the beat re-hashes every stored original (02:30).
 INTEGRITY_CHECK_DAY = env.int("INTEGRITY_CHECK_DAY", default=1)
@@ -259,6 +313,12 @@ INTEGRITY_CHECK_DAY = env.int("INTEGRITY_CHECK_DAY", default=1)
 # Procedures read with their agencies and components are cached this long (a shared
 # cache drops them at once on any catalogue change; a per-process one after this).
 PROCEDURE_CACHE_SECONDS = env.int("PROCEDURE_CACHE_SECONDS", default=300)
+# Links a procedure's legal basis to the published library documents (a dotted
+# path; empty: no links).
+PROCEDURE_LEGAL_BASIS_RESOLVER = env(
+    "PROCEDURE_LEGAL_BASIS_RESOLVER",
+    default="portal.api.procedures.published_legal_documents",
+)
 
 # Dossiers: code pattern (DOMAIN.md [?]) and upload limits.
 DOSSIER_CODE_PATTERN = env(
@@ -308,6 +368,11 @@ SIGNING_KEY_PASSWORDS = {
     for name, value in env.ENVIRON.items()
     if name.startswith("SIGNING_PASSWORD_")
 }
+# TrueType font of the imageless signature on attachments (number-symbol and time,
+# 10 pt; Decree 30/2020 asks for Times New Roman, which Debian does not ship).
+SIGNING_STAMP_FONT = env(
+    "SIGNING_STAMP_FONT", default="/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
+)
 # Revocation (CRL/OCSP): fetched from the URLs a certificate names when this is on,
 # each request bounded by REVOCATION_FETCH_TIMEOUT seconds; a failed fetch is not
 # retried for REVOCATION_FETCH_RETRY_SECONDS. Fetched data is cached until its
@@ -315,6 +380,18 @@ SIGNING_KEY_PASSWORDS = {
 REVOCATION_FETCH = env.bool("REVOCATION_FETCH", default=True)
 REVOCATION_FETCH_TIMEOUT = env.float("REVOCATION_FETCH_TIMEOUT", default=3.0)
 REVOCATION_FETCH_RETRY_SECONDS = env.int("REVOCATION_FETCH_RETRY_SECONDS", default=300)
+
+# Incoming documents (backoffice.incoming): largest file a desk or mailbox accepts,
+# largest e-mail, the key the mailbox passwords are encrypted with (empty: derived
+# from SECRET_KEY), how often beat looks for mailboxes due (each mailbox has its own
+# interval; nothing is polled until an administrator adds one), the IMAP timeout,
+# and how often overdue documents are flagged.
+INCOMING_MAX_FILE_BYTES = env.int("INCOMING_MAX_FILE_BYTES", default=20 * 1024 * 1024)
+INCOMING_MAX_MAIL_BYTES = env.int("INCOMING_MAX_MAIL_BYTES", default=60 * 1024 * 1024)
+INCOMING_MAILBOX_KEY = env("INCOMING_MAILBOX_KEY", default="")
+INCOMING_MAILBOX_TICK = env.float("INCOMING_MAILBOX_TICK", default=60.0)
+INCOMING_MAILBOX_TIMEOUT = env.float("INCOMING_MAILBOX_TIMEOUT", default=30.0)
+INCOMING_OVERDUE_INTERVAL = env.float("INCOMING_OVERDUE_INTERVAL", default=3600.0)
 
 # Counter scanning: the folder network scanners write into (empty: off), how often
 # the worker looks at it, the pipeline's resolution and OCR, and the review bar.

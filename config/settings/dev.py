@@ -3,7 +3,9 @@
 import os
 from pathlib import Path
 
-os.environ.setdefault("DEBUG", "true")
+# Off by default even here: the README's run is what citizens and testers see, and
+# it must show the site's own 404/500 pages, never a traceback (DEBUG=true to debug).
+os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("DEMO_MODE", "true")
 os.environ.setdefault(
     "SECRET_KEY", "dev-only-secret-key-not-for-production-8c6f1e2b9d0a4f7e"

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,7 @@ from backoffice.accounts.citizens import (
     citizen_resend_verification,
     citizen_verify_email,
 )
+from backoffice.accounts.oidc import oidc_enabled
 from backoffice.accounts.services import (
     account_email_throttled,
     user_has_confirmed_totp,
@@ -48,7 +50,9 @@ def citizen_required(view: Callable) -> Callable:
         if user_has_confirmed_totp(user=user) and not user.is_verified():
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('citizen-otp-verify')}?{query}")
-        if user.email_verified_at is None and not user.is_staff:
+        # A national identity provider vouches for the person: no e-mail needed.
+        verified = user.email_verified_at or user.citizen_id_verified_at
+        if verified is None and not user.is_staff:
             return render(
                 request, "portal/accounts/verify_pending.html", {"email": user.email}
             )
@@ -138,6 +142,12 @@ class CitizenLoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         return reverse("my-dossiers")
+
+    def get_context_data(self, **kwargs: object) -> dict:
+        context = super().get_context_data(**kwargs)
+        if oidc_enabled():
+            context["oidc_provider"] = settings.OIDC_PROVIDER_NAME
+        return context
 
 
 class CitizenLogoutView(auth_views.LogoutView):

@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from .documents import router as documents_router
 from .dossiers import router as dossiers_router
 from .errors import install_error_handlers
+from .index import router as index_router
 from .language import in_request_language
 from .procedures import router as procedures_router
 
@@ -28,6 +29,7 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 api.add_decorator(in_request_language, mode="view")  # before validation: 422s too
+api.add_router("", index_router)
 api.add_router("/procedures", procedures_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/documents", documents_router)

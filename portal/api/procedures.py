@@ -3,6 +3,13 @@ from django.utils.translation import gettext as _
 
 from ninja import Router, Schema
 
+from backoffice.documents.models import OfficialDocument
+from backoffice.documents.number_symbols import number_symbol_key
+from backoffice.documents.publishing import publisher_get
+from backoffice.procedures.legal_basis import (
+    LegalReference,
+    legal_references_resolve_many,
+)
 from backoffice.procedures.models import Procedure
 from backoffice.procedures.selectors import procedure_get, procedure_list
 
@@ -20,6 +27,13 @@ class ComponentOut(Schema):
     form: str
     count: int
     formats: list[str]
+    template_url: str = ""
+
+
+class LegalReferenceOut(Schema):
+    text: str
+    number_symbol: str
+    url: str
 
 
 class ProcedureOut(Schema):
@@ -31,6 +45,13 @@ class ProcedureOut(Schema):
     online_level: str
     fees: str
     components: list[ComponentOut]
+    steps: list[str] = []
+    channels: list[str] = []
+    applicant_types: list[str] = []
+    conditions: str = ""
+    processing_time_note: str = ""
+    result: str = ""
+    legal_basis: list[LegalReferenceOut] = []
 
 
 class ProcedureList(Schema):
@@ -38,7 +59,36 @@ class ProcedureList(Schema):
     results: list[ProcedureOut]
 
 
-def _out(procedure: Procedure) -> ProcedureOut:
+def published_legal_documents(number_symbols: list[str]) -> dict[str, str]:
+    """The public library URL of each number-symbol whose document is published
+    (the resolver named by ``PROCEDURE_LEGAL_BASIS_RESOLVER``). A number-symbol
+    that several published documents share (a symbol without the year, from
+    different issuers) is ambiguous and not linked."""
+    keys: dict[str, list[str]] = {}
+    for symbol in number_symbols:
+        keys.setdefault(number_symbol_key(symbol), []).append(symbol)
+    publisher = publisher_get()
+    documents = publisher.with_pages(
+        OfficialDocument.objects.public().filter(number_symbol_key__in=keys)
+    )
+    urls: dict[str, list[str]] = {}
+    for document in documents:
+        url = publisher.public_url(document)
+        if url:
+            urls.setdefault(document.number_symbol_key, []).append(url)
+    return {
+        symbol: found[0]
+        for key, found in urls.items()
+        if len(found) == 1
+        for symbol in keys[key]
+    }
+
+
+def _out(
+    procedure: Procedure, legal: list[LegalReference] | None = None
+) -> ProcedureOut:
+    if legal is None:
+        legal = procedure.legal_references()
     return ProcedureOut(
         code=procedure.code,
         name=procedure.name,
@@ -54,8 +104,19 @@ def _out(procedure: Procedure) -> ProcedureOut:
                 form=c.copy_form,
                 count=c.count,
                 formats=c.formats,
+                template_url=c.template.url if c.template else "",
             )
             for c in procedure.components.all()
+        ],
+        steps=procedure.step_list(),
+        channels=procedure.channels,
+        applicant_types=procedure.applicant_types,
+        conditions=procedure.conditions,
+        processing_time_note=procedure.processing_time_note,
+        result=procedure.result,
+        legal_basis=[
+            LegalReferenceOut(text=r.text, number_symbol=r.number_symbol, url=r.url)
+            for r in legal
         ],
     )
 
@@ -83,7 +144,12 @@ def list_procedures(
     # A page past the end is empty; checked first because the database refuses an
     # offset beyond its integer range (any integer is a valid `page`).
     page_items = qs[start : start + page_size] if start < count else []
-    return ProcedureList(count=count, results=[_out(p) for p in page_items])
+    page_items = list(page_items)
+    legal = legal_references_resolve_many([p.legal_basis for p in page_items])
+    return ProcedureList(
+        count=count,
+        results=[_out(p, refs) for p, refs in zip(page_items, legal, strict=True)],
+    )
 
 
 @router.get(

@@ -57,7 +57,8 @@ def _missing_required(
 ) -> None:
     have = {f.component_id for f in draft.files.all() if f.pk not in removed} | set(new)
     for component, field in form.component_fields():
-        if component.required and component.pk not in have:
+        # A refused upload already says what is wrong with this component.
+        if component.required and component.pk not in have and not field.errors:
             form.add_error(field.name, _("Thành phần bắt buộc: hãy tải tệp lên."))
     if not form.cleaned_data.get("declaration"):
         form.add_error("declaration", _("Hãy xác nhận lời cam đoan trước khi nộp."))
@@ -77,8 +78,12 @@ def fill(request: HttpRequest, code: str) -> HttpResponse:
         procedure=procedure,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+    kept: list[str] = []
+    if request.method == "POST":
+        form.is_valid()  # errors are collected below, with the files' and the rest
         removed = {int(i) for i in request.POST.getlist("remove_file") if i.isdigit()}
+        # Every upload is checked even when another field is wrong, so a file that
+        # passed is kept in the draft and the citizen does not upload it again.
         new = _check_files(form, draft, removed)
         if request.POST.get("action") == "review":
             _missing_required(form, draft, new, removed)
@@ -95,11 +100,57 @@ def fill(request: HttpRequest, code: str) -> HttpResponse:
                 request, _("Đã lưu hồ sơ nháp. Bạn có thể quay lại nộp sau.")
             )
             return redirect("submission-fill", code=procedure.code)
+        if new:
+            # Only the checked files are added; the draft's saved answers stay as
+            # they were until the form is valid.
+            draft_save(draft=draft, data=draft.data, uploads=new)
+            kept = [upload.name for uploads in new.values() for upload in uploads]
+    files = list(DraftFile.objects.filter(draft=draft).order_by("pk"))
     return render(
         request,
         "portal/submission/fill.html",
-        {"procedure": procedure, "form": form, "draft": draft},
+        {
+            "procedure": procedure,
+            "form": form,
+            "draft": draft,
+            "files": files,
+            "kept": kept,
+            "errors": _error_summary(form),
+            "steps": _steps(1),
+        },
     )
+
+
+def _error_summary(form: SubmissionForm) -> list[dict[str, str]]:
+    """One entry per message in the page's order, linked to its control (`#id_…`)."""
+    summary = [
+        {"anchor": "", "label": "", "message": str(message)}
+        for message in form.non_field_errors()
+    ]
+    order = [name for name in form.fields if name != "declaration"] + ["declaration"]
+    for name in order:
+        field = form[name]
+        for message in field.errors:
+            summary.append(
+                {
+                    "anchor": field.auto_id or "",
+                    "label": str(field.label).rstrip(". "),
+                    "message": str(message),
+                }
+            )
+    return summary
+
+
+def _steps(current: int) -> list[dict[str, object]]:
+    labels = [
+        _("Khai thông tin và tải giấy tờ"),
+        _("Xem lại"),
+        _("Nộp và nhận mã hồ sơ"),
+    ]
+    return [
+        {"number": n, "label": label, "current": n == current, "done": n < current}
+        for n, label in enumerate(labels, start=1)
+    ]
 
 
 @citizen_required
@@ -122,7 +173,12 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "portal/submission/review.html",
-        {"procedure": procedure, "draft": draft, "agency": agency},
+        {
+            "procedure": procedure,
+            "draft": draft,
+            "agency": agency,
+            "steps": _steps(2),
+        },
     )
 
 

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD, current_totp
+from tests.fixtures.staff import PASSWORD, current_totp
 
 pytestmark = [
     pytest.mark.e2e,

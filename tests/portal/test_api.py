@@ -1,11 +1,9 @@
 import pytest
 
-from tests.portal.test_procedure_pages import catalogue  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 
-def test_procedure_list_contract(client, catalogue) -> None:  # noqa: F811
+def test_procedure_list_contract(client, catalogue) -> None:
     data = client.get("/api/v1/procedures").json()
     assert data["count"] == 3
     item = next(p for p in data["results"] if p["code"] == "1.001193")
@@ -21,7 +19,7 @@ def test_procedure_list_contract(client, catalogue) -> None:  # noqa: F811
     assert item["components"][0]["name"] == "Tờ khai đăng ký khai sinh"
 
 
-def test_procedure_list_filters_and_pages(client, catalogue) -> None:  # noqa: F811
+def test_procedure_list_filters_and_pages(client, catalogue) -> None:
     assert (
         client.get("/api/v1/procedures", {"agency": "000.00.04.H53"}).json()["count"]
         == 1
@@ -31,7 +29,7 @@ def test_procedure_list_filters_and_pages(client, catalogue) -> None:  # noqa: F
     assert page["count"] == 3 and len(page["results"]) == 1
 
 
-def test_procedure_detail_and_404(client, catalogue) -> None:  # noqa: F811
+def test_procedure_detail_and_404(client, catalogue) -> None:
     assert client.get("/api/v1/procedures/2.000635").json()["processing_days"] == 1
     assert client.get("/api/v1/procedures/9.999999").status_code == 404
 

@@ -7,37 +7,11 @@ the schema accepts never end in a server error. Each request goes through the
 WSGI application and the same schemathesis checks the fuzzer runs.
 """
 
-from collections.abc import Iterator
-from typing import Any
-
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-
 import pytest
-import schemathesis
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
-from tests.portal.test_dossier_tracking import alice_dossier  # noqa: F401
-from tests.portal.test_procedure_pages import catalogue  # noqa: F401
+from tests.fixtures.api import DOSSIER, PROCEDURE, PROCEDURES, SEARCH, call
 
 pytestmark = pytest.mark.django_db
-
-PROCEDURES = "/api/v1/procedures"
-PROCEDURE = "/api/v1/procedures/{code}"
-DOSSIER = "/api/v1/dossiers/{code}/status"
-SEARCH = "/api/v1/documents/search"
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
 
 NOT_FOUND_PROCEDURE = {
     "vi": "Không có thủ tục với mã này.",
@@ -57,37 +31,6 @@ INVALID_PAGE_SIZE = {
     "vi": "Tham số không hợp lệ: page_size.",
     "en": "Invalid parameter: page_size.",
 }
-
-
-@pytest.fixture
-def api(db) -> Iterator[Any]:
-    """The schema, loaded from the WSGI application the requests then go to.
-
-    Like Django's test client, requests keep the test's database connection: at
-    the end of a request Django would close it, as it is inside a transaction."""
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield schemathesis.openapi.from_wsgi(
-            "/api/v1/openapi.json", get_wsgi_application()
-        )
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-
-
-def call(
-    api: Any, path: str, status: int, *, language: str | None = None, **case: Any
-) -> Any:
-    """One request; fails unless it answers `status` and passes the fuzzer's checks."""
-    operation = api[path]["GET"]
-    request = operation.Case(**case)
-    headers = {"Accept-Language": language} if language else None
-    # A client address, as a real server gives one (the lookup throttle keys on it).
-    response = request.call(headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
-    assert response.status_code == status, response.content
-    request.validate_response(response, checks=CHECKS)
-    return response
 
 
 def test_every_operation_declares_each_status_with_the_error_body(client, db):
@@ -121,7 +64,7 @@ def test_every_operation_declares_each_status_with_the_error_body(client, db):
     assert components["ValidationErrorOut"]["required"] == ["detail", "code", "errors"]
 
 
-def test_procedure_list_statuses(api, catalogue) -> None:  # noqa: F811
+def test_procedure_list_statuses(api, catalogue) -> None:
     # `page_size=null` twice: a 422 the schema did not declare.
     body = call(api, PROCEDURES, 422, query={"page_size": ["null", "null"]}).json()
     assert body["code"] == "invalid"
@@ -143,7 +86,7 @@ def test_procedure_list_statuses(api, catalogue) -> None:  # noqa: F811
     )
 
 
-def test_procedure_detail_statuses(api, catalogue) -> None:  # noqa: F811
+def test_procedure_detail_statuses(api, catalogue) -> None:
     assert call(api, PROCEDURE, 200, path_parameters={"code": "1.001193"})
     missing = call(api, PROCEDURE, 404, path_parameters={"code": "9.999999"}).json()
     assert missing == {"detail": NOT_FOUND_PROCEDURE["vi"], "code": "not_found"}
@@ -152,7 +95,7 @@ def test_procedure_detail_statuses(api, catalogue) -> None:  # noqa: F811
     assert nul["code"] == "invalid" and nul["errors"][0]["loc"] == ["path", "code"]
 
 
-def test_dossier_status_statuses(api, alice_dossier, settings) -> None:  # noqa: F811
+def test_dossier_status_statuses(api, alice_dossier, settings) -> None:
     _, dossier = alice_dossier
     code = {"code": dossier.code}
     assert call(
@@ -191,8 +134,8 @@ def test_dossier_status_statuses(api, alice_dossier, settings) -> None:  # noqa:
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_error_detail_follows_accept_language(
     api,
-    catalogue,  # noqa: F811
-    alice_dossier,  # noqa: F811
+    catalogue,
+    alice_dossier,
     settings,
     language,
 ) -> None:
@@ -236,7 +179,7 @@ def test_error_detail_follows_accept_language(
     assert {answer.headers["content-language"][0] for answer in answers} == {language}
 
 
-def test_results_follow_accept_language_too(client, alice_dossier) -> None:  # noqa: F811
+def test_results_follow_accept_language_too(client, alice_dossier) -> None:
     _, dossier = alice_dossier
     url = f"/api/v1/dossiers/{dossier.code}/status"
     params = {"secret": dossier.lookup_secret}

@@ -17,8 +17,8 @@ from backoffice.accounts.citizens import citizen_profile_update, citizen_registe
 from backoffice.accounts.models import User
 from backoffice.core.models import OutboxMessage
 from backoffice.dossiers.models import SubmissionDraft
-from tests.portal.test_dossier_tracking import citizen, signed_in
-from tests.portal.test_submission_uploads import form_data
+from tests.fixtures.citizens import citizen, signed_in
+from tests.fixtures.uploads import form_data
 
 pytestmark = pytest.mark.django_db
 

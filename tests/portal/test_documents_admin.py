@@ -10,10 +10,10 @@ from backoffice.core.constants import Role
 from backoffice.documents.models import OfficialDocument
 from backoffice.signatures.signing import pdf_sign
 from portal.models import OfficialDocumentPage
-from tests.fixtures.documents import *  # noqa: F403 — fixtures
 from tests.fixtures.documents import document_input, document_pdf
 
-pytestmark = pytest.mark.django_db
+# No trust root or signing file leaks in from the environment.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_trust_settings")]
 
 
 @pytest.fixture

@@ -2,9 +2,8 @@
 
 import pytest
 
-from tests.fixtures.documents import *  # noqa: F403 — fixtures
-
-pytestmark = pytest.mark.django_db
+# No trust root or signing file leaks in from the environment.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_trust_settings")]
 
 URL = "/api/v1/documents/search"
 

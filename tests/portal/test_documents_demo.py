@@ -9,9 +9,9 @@ from backoffice.documents.models import OfficialDocument
 from backoffice.documents.number_symbols import number_symbol_parse
 from backoffice.documents.selectors import library_query_clean, library_search
 from backoffice.signatures.services import demo_pki_install
-from tests.fixtures.documents import *  # noqa: F403 — fixtures
 
-pytestmark = pytest.mark.django_db
+# No trust root or signing file leaks in from the environment.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_trust_settings")]
 
 
 @pytest.fixture

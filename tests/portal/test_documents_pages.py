@@ -4,9 +4,8 @@ import re
 
 import pytest
 
-from tests.fixtures.documents import *  # noqa: F403 — fixtures
-
-pytestmark = pytest.mark.django_db
+# No trust root or signing file leaks in from the environment.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("isolated_trust_settings")]
 
 
 def symbols(html: str) -> list[str]:

@@ -1,57 +1,15 @@
 from django.core.cache import cache
-from django.test import Client
 
 import pytest
 
-from backoffice.accounts.models import User
-from backoffice.dossiers.constants import Channel
-from backoffice.dossiers.services import Applicant, dossier_submit
+from tests.fixtures.citizens import citizen, signed_in
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "Công-dân-2026!"
-
-
-def citizen(email: str) -> User:
-    from django.utils import timezone
-
-    return User.objects.create_user(
-        username=email, email=email, password=PASSWORD, email_verified_at=timezone.now()
-    )
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    assert (
-        client.post(
-            "/tai-khoan/dang-nhap/", {"username": user.username, "password": PASSWORD}
-        ).status_code
-        == 302
-    )
-    return client
 
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
     cache.clear()
-
-
-@pytest.fixture
-def alice_dossier(birth_registration, agency_tree, complete_files):
-    alice = citizen("alice@example.vn")
-    dossier = dossier_submit(
-        procedure=birth_registration,
-        agency=agency_tree["ward"],
-        channel=Channel.ONLINE,
-        applicant=Applicant(
-            name="<script>alert(1)</script> Alice",
-            id_number="094095001234",
-            email="alice@example.vn",
-        ),
-        files=complete_files,
-        owner=alice,
-    )
-    return alice, dossier
 
 
 def test_owner_sees_dossier_timeline_and_files(alice_dossier) -> None:

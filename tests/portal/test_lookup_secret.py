@@ -10,8 +10,7 @@ from django.test import Client
 
 import pytest
 
-from tests.portal.test_api_contract import DOSSIER, api, call  # noqa: F401
-from tests.portal.test_dossier_tracking import alice_dossier  # noqa: F401
+from tests.fixtures.api import DOSSIER, call
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ def status_url(code: str) -> str:
     return f"/api/v1/dossiers/{code}/status"
 
 
-def test_api_takes_the_secret_in_a_header(client, alice_dossier) -> None:  # noqa: F811
+def test_api_takes_the_secret_in_a_header(client, alice_dossier) -> None:
     _, dossier = alice_dossier
     answer = client.get(
         status_url(dossier.code), HTTP_X_LOOKUP_SECRET=dossier.lookup_secret
@@ -78,7 +77,7 @@ def test_the_form_posts_the_secret(client) -> None:
 
 def test_posting_the_form_shows_the_status_without_the_secret_in_the_page(
     client,
-    alice_dossier,  # noqa: F811
+    alice_dossier,
 ) -> None:
     _, dossier = alice_dossier
     page = client.post(LOOKUP, {"code": dossier.code, "secret": dossier.lookup_secret})
@@ -88,7 +87,7 @@ def test_posting_the_form_shows_the_status_without_the_secret_in_the_page(
     assert dossier.lookup_secret not in html
 
 
-def test_a_receipt_link_is_redirected_to_the_bare_page(alice_dossier) -> None:  # noqa: F811
+def test_a_receipt_link_is_redirected_to_the_bare_page(alice_dossier) -> None:
     _, dossier = alice_dossier
     client = Client()
     link = client.get(LOOKUP, {"code": dossier.code, "secret": dossier.lookup_secret})
@@ -107,7 +106,7 @@ def test_a_receipt_link_is_redirected_to_the_bare_page(alice_dossier) -> None:  
     assert "Mới tiếp nhận" not in again.content.decode()
 
 
-def test_a_receipt_link_in_english_stays_in_english(alice_dossier) -> None:  # noqa: F811
+def test_a_receipt_link_in_english_stays_in_english(alice_dossier) -> None:
     _, dossier = alice_dossier
     link = Client().get(
         "/en" + LOOKUP, {"code": dossier.code, "secret": dossier.lookup_secret}
@@ -135,7 +134,7 @@ def test_the_redirected_link_is_throttled_like_the_form(settings, db) -> None:
     assert answers == [404, 429]
 
 
-def test_header_answers_conform_to_the_schema(api, alice_dossier) -> None:  # noqa: F811
+def test_header_answers_conform_to_the_schema(api, alice_dossier) -> None:
     """Through the WSGI application with the fuzzer's checks, as the contract
     tests do for the query parameter."""
     _, dossier = alice_dossier

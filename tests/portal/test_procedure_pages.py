@@ -1,29 +1,6 @@
 import pytest
 
-from backoffice.procedures.services import procedures_import
-from tests.backoffice.procedures.test_import import as_json, procedure
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def catalogue(agency_tree) -> None:
-    procedures_import(
-        actor=None,
-        name="p.json",
-        content=as_json(
-            procedure(),
-            procedure(
-                "2.000635",
-                name="Thủ tục cấp bản sao trích lục hộ tịch",
-                agencies=["000.00.04.H53"],
-            ),
-            procedure(
-                "1.004873",
-                name="Thủ tục cấp Giấy xác nhận tình trạng hôn nhân <b>x</b>",
-            ),
-        ),
-    )
 
 
 def test_home_page_answers_in_vietnamese(client, catalogue) -> None:

@@ -7,8 +7,8 @@ import pytest
 from backoffice.core.models import OutboxMessage
 from backoffice.core.outbox import outbox_send
 from backoffice.dossiers.models import Dossier, SubmissionDraft
-from tests.portal.test_dossier_tracking import citizen, signed_in
-from tests.portal.test_submission_uploads import form_data, real_pdf
+from tests.fixtures.citizens import citizen, signed_in
+from tests.fixtures.uploads import form_data, real_pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -10,21 +10,15 @@ import zlib
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
 import pytest
 from pypdf import PdfWriter
 
-from backoffice.demo.documents import demo_pdf
 from backoffice.dossiers.models import Dossier, DraftFile
 from backoffice.dossiers.uploads import UploadRejected, check_upload
-from tests.portal.test_dossier_tracking import citizen, signed_in
+from tests.fixtures.uploads import form_data, real_pdf, stored_files
 
 pytestmark = pytest.mark.django_db
-
-
-def real_pdf(text: str = "Tờ khai đăng ký khai sinh") -> bytes:
-    return demo_pdf(title=text, lines=["Họ và tên: Nguyễn Văn An"])
 
 
 def encrypted_pdf() -> bytes:
@@ -51,31 +45,6 @@ def png_bomb(width: int = 60_000, height: int = 60_000) -> bytes:
         + chunk(b"IDAT", pixels)
         + chunk(b"IEND", b"")
     )
-
-
-def stored_files(media_root: Path) -> list[Path]:
-    return [p for p in Path(media_root).rglob("*") if p.is_file()]
-
-
-@pytest.fixture
-def signed_in_citizen(birth_registration) -> Client:
-    return signed_in(citizen("binh@example.vn"))
-
-
-def form_data(procedure, **files) -> dict:
-    data = {
-        "agency": "000.01.31.H53",
-        "applicant_name": "Trần Văn Bình",
-        "applicant_id_number": "094095001234",
-        "applicant_email": "binh@example.vn",
-        "result_delivery": "online",
-        "declaration": "on",
-        "action": "save",
-    }
-    components = list(procedure.components.all())
-    for index, upload in files.items():
-        data[f"component_{components[int(index[1:])].pk}"] = upload
-    return data
 
 
 BAD_UPLOADS = {
@@ -118,22 +87,6 @@ def test_bad_upload_is_refused_on_its_field_and_nothing_is_stored(
     assert message in response.content.decode()
     assert not DraftFile.objects.exists()
     assert not Dossier.objects.exists()
-    assert stored_files(settings.MEDIA_ROOT) == []
-
-
-def test_a_good_file_beside_a_bad_one_is_not_kept_either(
-    signed_in_citizen, birth_registration, settings
-) -> None:
-    response = signed_in_citizen.post(
-        f"/nop-ho-so/{birth_registration.code}/",
-        form_data(
-            birth_registration,
-            c0=SimpleUploadedFile("to-khai.pdf", real_pdf()),
-            c1=SimpleUploadedFile("giay-chung-sinh.pdf", encrypted_pdf()),
-        ),
-    )
-    assert response.status_code == 200
-    assert not DraftFile.objects.exists()
     assert stored_files(settings.MEDIA_ROOT) == []
 
 

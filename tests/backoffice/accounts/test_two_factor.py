@@ -7,7 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backoffice.accounts.services import backup_codes_issue
 from backoffice.core.models import AuditLogEntry
-from tests.conftest import PASSWORD, current_totp
+from tests.fixtures.staff import PASSWORD, current_totp
 
 pytestmark = pytest.mark.django_db
 

@@ -1,54 +1,11 @@
-import json
-
 import pytest
 
 from backoffice.core.models import AuditLogEntry
 from backoffice.procedures.models import Field, Procedure
 from backoffice.procedures.services import ProcedureImportError, procedures_import
+from tests.fixtures.procedures import as_json, procedure
 
 pytestmark = pytest.mark.django_db
-
-
-def procedure(code: str = "1.001193", **overrides) -> dict:
-    data = {
-        "code": code,
-        "name": "Thủ tục đăng ký khai sinh",
-        "field": "ho-tich",
-        "agencies": ["000.01.31.H53"],
-        "processing_days": 1,
-        "fees": "Miễn lệ phí",
-        "online_level": "full",
-        "result": "Giấy khai sinh",
-        "legal_basis": "Luật Hộ tịch 2014",
-        "components": [
-            {
-                "name": "Tờ khai đăng ký khai sinh",
-                "required": True,
-                "form": "original",
-                "count": 1,
-                "formats": ["pdf", "docx"],
-            },
-            {
-                "name": "Giấy chứng sinh",
-                "required": True,
-                "form": "original_or_copy",
-                "count": 1,
-                "formats": ["pdf", "jpg"],
-            },
-        ],
-    }
-    data.update(overrides)
-    return data
-
-
-def as_json(*procedures: dict) -> bytes:
-    return json.dumps(
-        {
-            "fields": [{"code": "ho-tich", "name": "Hộ tịch"}],
-            "procedures": list(procedures),
-        },
-        ensure_ascii=False,
-    ).encode()
 
 
 def test_json_import_creates_procedures_with_ordered_components(agency_tree) -> None:

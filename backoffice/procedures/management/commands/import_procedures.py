@@ -1,4 +1,7 @@
-"""`manage.py import_procedures PATH [--json]`: all rows or none."""
+"""`manage.py import_procedures PATH [--json]`: all rows or none.
+
+Form templates named by components are read from ``templates/`` beside PATH.
+"""
 
 import json
 from pathlib import Path
@@ -22,7 +25,10 @@ class Command(BaseCommand):
             raise CommandError(f"Không tìm thấy tệp “{path}”.")
         try:
             result = procedures_import(
-                actor=None, name=path.name, content=path.read_bytes()
+                actor=None,
+                name=path.name,
+                content=path.read_bytes(),
+                template_dir=path.parent / "templates",
             )
         except ProcedureImportError as exc:
             lines = "\n".join(f"  {where}: {msg}" for where, msg in exc.errors)
