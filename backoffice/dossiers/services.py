@@ -254,6 +254,9 @@ def dossier_submit(
     dossier.full_clean(
         exclude=["code", "procedure", "agency", "owner", "received_by"],
         validate_unique=False,
+        # applicant_check above gave the applicant constraint's reasons in words;
+        # the database enforces it again (one query less per submission).
+        validate_constraints=False,
     )
     stored: list[str] = []
     try:
