@@ -17,6 +17,7 @@ from backoffice.core.models import Agency
 from backoffice.core.selectors import user_permissions
 from backoffice.core.services import audit_record
 from backoffice.incoming.models import IncomingDocument
+from backoffice.incoming.recall import incoming_recall
 from backoffice.outgoing.models import OutgoingDocument
 
 from .constants import Direction, PacketKind, RecallState
@@ -166,6 +167,12 @@ def recall_decide(
             agency=row.agency,
             note=note[:500],
         )
+        if agree and row.incoming_id is not None:
+            incoming_recall(
+                document=row.incoming,
+                actor=actor,
+                reason=row.reason or note,
+            )
         status_send(
             agency=row.agency,
             document_id=row.document_id,
@@ -178,6 +185,6 @@ def recall_decide(
 
 def is_recalled(*, incoming: IncomingDocument) -> bool:
     """Whether an agreed recall froze this received document."""
-    return ExchangeRecall.objects.filter(
-        incoming=incoming, state=RecallState.AGREED
+    return IncomingDocument.objects.filter(
+        pk=incoming.pk, recalled_at__isnull=False
     ).exists()

@@ -242,6 +242,10 @@ class IncomingDocument(models.Model):
     overdue_since = models.DateTimeField(null=True, blank=True)
     outcome = models.TextField(_("kết quả xử lý"), blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    # Thu hồi: the sender recalled it and the clerk agreed; the document, its files
+    # and its register row stay, frozen (no further step is allowed).
+    recalled_at = models.DateTimeField(_("bị thu hồi lúc"), null=True, blank=True)
+    recall_reason = models.TextField(_("lý do thu hồi"), blank=True)
     acknowledged_at = models.DateTimeField(_("đã báo nhận lúc"), null=True, blank=True)
     full_text = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -276,6 +280,10 @@ class IncomingDocument(models.Model):
 
     def transition_to(self, status: str) -> None:
         """Move to `status`, refusing what the table does not allow."""
+        if self.recalled_at is not None:
+            raise ValidationError(
+                _("Văn bản đã bị nơi gửi thu hồi: không thể xử lý tiếp.")
+            )
         if status not in self.STATUS_TRANSITIONS.get(self.status, frozenset()):
             raise ValidationError(
                 _("Không thể chuyển văn bản từ “%(old)s” sang “%(new)s”.")

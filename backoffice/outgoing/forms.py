@@ -17,6 +17,8 @@ from backoffice.documents.constants import (
     DocumentType,
     Urgency,
 )
+from backoffice.incoming.constants import IncomingStatus
+from backoffice.incoming.models import IncomingDocument
 
 from .services import DraftInput
 
@@ -103,6 +105,15 @@ class DraftForm(forms.Form):
     notes = forms.CharField(
         label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    reply_to = forms.ModelChoiceField(
+        label=_("Trả lời văn bản đến"),
+        queryset=IncomingDocument.objects.none(),
+        required=False,
+        empty_label=_("— không trả lời văn bản đến nào —"),
+        help_text=_(
+            "Khi phát hành, văn bản đến được trả lời sẽ được ghi nhận là đã xử lý xong."
+        ),
+    )
     main = forms.FileField(label=_("Tệp văn bản (PDF)"))
     attachments = MultipleFileField(
         label=_("Phụ lục, tài liệu kèm theo (PDF)"), required=False
@@ -122,6 +133,19 @@ class DraftForm(forms.Form):
             is_active=True
         ) | Agency.objects.filter(superseded_by__isnull=False)
         self.fields["main"].required = files_required
+        # Registered incoming documents of the drafting agencies still in handling.
+        self.fields["reply_to"].queryset = (
+            IncomingDocument.objects.filter(
+                agency__in=agencies,
+                status__in=[
+                    IncomingStatus.REGISTERED,
+                    IncomingStatus.ASSIGNED,
+                    IncomingStatus.PROCESSING,
+                ],
+            )
+            .exclude(incoming_number=None)
+            .order_by("-year", "-incoming_number")
+        )
 
     def draft_input(self) -> DraftInput:
         data = self.cleaned_data
@@ -144,6 +168,7 @@ class DraftForm(forms.Form):
             recipient_agencies=list(data["recipient_agencies"]),
             recipient_emails=[e for e in _SPLIT.split(data["recipient_emails"]) if e],
             paper_recipients=data["paper_recipients"].splitlines(),
+            reply_to=data["reply_to"],
         )
 
 

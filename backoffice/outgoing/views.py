@@ -108,7 +108,12 @@ def outgoing_new(request: HttpRequest) -> HttpResponse:
     agencies = outgoing_draft_agencies(user=request.user)
     if not agencies.exists():
         raise PermissionDenied
-    form = DraftForm(agencies=agencies, initial={"agency": agencies.first()})
+    initial: dict[str, object] = {"agency": agencies.first()}
+    if (answered := request.GET.get("tra-loi", "")).isdigit():
+        initial["reply_to"] = int(
+            answered
+        )  # "Soạn văn bản trả lời" on the incoming page
+    form = DraftForm(agencies=agencies, initial=initial)
     if request.method == "POST":
         form = DraftForm(request.POST, request.FILES, agencies=agencies)
         if form.is_valid():
@@ -160,6 +165,7 @@ def outgoing_edit(request: HttpRequest, pk: int) -> HttpResponse:
         recipient_agencies=[r.agency for r in recipients if r.agency_id],
         recipient_emails="\n".join(r.email for r in recipients if r.email),
         paper_recipients="\n".join(r.name for r in recipients if r.channel == "paper"),
+        reply_to=document.reply_to_id,
     )
     form = DraftForm(agencies=agencies, files_required=False, initial=initial)
     if request.method == "POST":

@@ -155,6 +155,7 @@ def desk(args: dict[str, Any]) -> dict[str, Any]:
                 "issuer_code": d.issuer_code,
                 "files": [f.original_name for f in d.files.order_by("position")],
                 "verdict": d.verdict,
+                "recalled": d.recalled_at is not None,
             }
             for d in IncomingDocument.objects.filter(via="edxml").order_by("pk")
         ],

@@ -88,6 +88,7 @@ def test_recall_asked_by_a_and_agreed_by_b_freezes_the_document(installations):
     kept = [d for d in desk["documents"] if d["source_ref"] == document_id]
     assert len(kept) == 1  # recalled, not deleted: metadata and files kept
     assert kept[0]["files"] == ["cong-van.pdf", "phu-luc.pdf"]
+    assert kept[0]["recalled"] is True  # frozen on B's desk
     assert [r["state"] for r in desk["recalls"] if r["document_id"] == document_id] == [
         "agreed"
     ]

@@ -89,3 +89,63 @@ def test_other_agencies_do_not_see_the_document(office, verified_client):
         f"/backoffice/van-ban-di/{document.pk}/thao-tac/", {"action": "approve"}
     )
     assert response.status_code == 404
+
+
+def _registered_incoming(agency, number=7, status="assigned"):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from backoffice.incoming.models import IncomingDocument
+
+    moment = timezone.now()
+    return IncomingDocument.objects.create(
+        agency=agency,
+        via="upload",
+        source_ref=f"test-{number}",
+        status=status,
+        delivered_at=moment,
+        received_at=moment,
+        incoming_number=number,
+        year=moment.year,
+        registered_at=moment,
+        number_symbol="12/UBND-VP",
+        issued_on=dt.date(2026, 11, 2),
+        subject="Đề nghị báo cáo tình hình",
+    )
+
+
+# Assigned by the leader: answering it closes its handling at release (a document
+# not yet assigned stays with the leader's routing).
+def test_a_draft_answers_an_incoming_document_and_release_closes_it(
+    office, pkcs12_keys, verified_client, django_capture_on_commit_callbacks
+):
+    from backoffice.incoming.constants import IncomingStatus
+
+    incoming = _registered_incoming(office.agency)
+    other = _registered_incoming(office.tree["ward"], number=8)
+    specialist = verified_client(office.specialist)
+    page = specialist.get(f"/backoffice/van-ban-di/soan-thao/?tra-loi={incoming.pk}")
+    html = page.content.decode()
+    assert f'<option value="{incoming.pk}" selected>' in html
+    assert f'<option value="{other.pk}"' not in html  # another agency's document
+
+    refused = specialist.post(
+        "/backoffice/van-ban-di/soan-thao/", _draft_post(office, reply_to=other.pk)
+    )
+    assert refused.status_code == 200
+    assert not OutgoingDocument.objects.exists()
+
+    specialist.post(
+        "/backoffice/van-ban-di/soan-thao/", _draft_post(office, reply_to=incoming.pk)
+    )
+    document = OutgoingDocument.objects.get()
+    assert document.reply_to_id == incoming.pk
+    url = f"/backoffice/van-ban-di/{document.pk}/"
+    specialist.post(url + "thao-tac/", {"action": "submit"})
+    verified_client(office.leader).post(url + "thao-tac/", {"action": "approve"})
+    with django_capture_on_commit_callbacks(execute=True):
+        verified_client(office.clerk).post(url + "thao-tac/", {"action": "release"})
+    incoming.refresh_from_db()
+    assert incoming.status == IncomingStatus.DONE
+    assert "Đã trả lời bằng văn bản" in incoming.outcome
