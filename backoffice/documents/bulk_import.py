@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from .imports import (
     ImportRow,
@@ -84,9 +85,9 @@ def _row_input(row: ImportRow, folder: Path) -> tuple[DocumentInput, list[PdfUpl
     values = row.values
     for column in ("number_symbol", "type", "issuer", "subject"):
         if not values.get(column):
-            raise RowError(f"Thiếu cột bắt buộc “{column}”.")
+            raise RowError(_("Thiếu cột bắt buộc “%(column)s”.") % {"column": column})
     if not row.files:
-        raise RowError("Thiếu tên tệp PDF (cột files).")
+        raise RowError(_("Thiếu tên tệp PDF (cột files)."))
     issuer = clean_text(values["issuer"])
     data = DocumentInput(
         number_symbol=values["number_symbol"],

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from anyascii import anyascii
 
 from backoffice.core.text import nfc
@@ -89,7 +91,9 @@ TYPE_BY_NAME: dict[str, str] = {
 def metadata_file(folder: Path) -> Path:
     """The folder's metadata file; MetadataError if the folder or file is missing."""
     if not folder.is_dir():
-        raise MetadataError(f"Không tìm thấy thư mục “{folder}”.")
+        raise MetadataError(
+            _("Không tìm thấy thư mục “%(folder)s”.") % {"folder": folder}
+        )
     for name in METADATA_NAMES:
         if (folder / name).is_file():
             return folder / name
@@ -209,7 +213,7 @@ def date_of(value: str, column: str, *, required: bool) -> dt.date | None:
     value = value.strip()
     if not value:
         if required:
-            raise RowError(f"Thiếu {column}.")
+            raise RowError(_("Thiếu %(column)s.") % {"column": column})
         return None
     for parse in (
         dt.date.fromisoformat,
@@ -229,7 +233,9 @@ def pdf_path(folder: Path, name: str) -> Path:
     """The named PDF inside the folder; RowError if it is missing or outside."""
     path = (folder / name).resolve()
     if not path.is_relative_to(folder.resolve()):
-        raise RowError(f"Tệp “{name}” nằm ngoài thư mục nhập.")
+        raise RowError(_("Tệp “%(name)s” nằm ngoài thư mục nhập.") % {"name": name})
     if not path.is_file():
-        raise RowError(f"Không tìm thấy tệp PDF “{name}” trong thư mục.")
+        raise RowError(
+            _("Không tìm thấy tệp PDF “%(name)s” trong thư mục.") % {"name": name}
+        )
     return path

@@ -10,6 +10,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from backoffice.core.text import nfc
 from backoffice.signatures.verification import UnreadablePdf
@@ -76,9 +77,9 @@ def document_input_check(data: DocumentInput) -> DocumentInput:
             "thể loại văn bản (Nghị định 30/2020/NĐ-CP)."
         )
     if not data.issuer:
-        raise DocumentRejected("Thiếu cơ quan ban hành.")
+        raise DocumentRejected(_("Thiếu cơ quan ban hành."))
     if not data.subject:
-        raise DocumentRejected("Thiếu trích yếu nội dung.")
+        raise DocumentRejected(_("Thiếu trích yếu nội dung."))
     try:
         parsed = number_symbol_parse(
             data.number_symbol, document_type=data.document_type
@@ -99,7 +100,9 @@ def document_input_check(data: DocumentInput) -> DocumentInput:
     if data.replaced_by is not None and data.legal_status != LegalStatus.REPLACED:
         data.legal_status = LegalStatus.REPLACED
     if data.legal_status == LegalStatus.REPLACED and data.replaced_by is None:
-        raise DocumentRejected("Văn bản “bị thay thế” phải chỉ ra văn bản thay thế nó.")
+        raise DocumentRejected(
+            _("Văn bản “bị thay thế” phải chỉ ra văn bản thay thế nó.")
+        )
     return data
 
 
@@ -118,7 +121,7 @@ def document_files_check(
     """Check every PDF before anything is written; DocumentRejected on the first
     bad one."""
     if not files:
-        raise DocumentRejected("Văn bản phải có ít nhất một tệp PDF.")
+        raise DocumentRejected(_("Văn bản phải có ít nhất một tệp PDF."))
     checked = []
     for upload in files:
         if len(upload.content) > settings.UPLOAD_MAX_FILE_BYTES:
@@ -127,10 +130,15 @@ def document_files_check(
                 f"{settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024)} MB."
             )
         if not upload.content.startswith(b"%PDF-"):
-            raise DocumentRejected(f"Tệp “{upload.name}” không phải tệp PDF.")
+            raise DocumentRejected(
+                _("Tệp “%(name)s” không phải tệp PDF.") % {"name": upload.name}
+            )
         try:
             facts = pdf_facts(upload.content)
         except UnreadablePdf as exc:
-            raise DocumentRejected(f"Tệp “{upload.name}” bị hỏng: {exc}") from exc
+            raise DocumentRejected(
+                _("Tệp “%(name)s” bị hỏng: %(error)s")
+                % {"name": upload.name, "error": exc}
+            ) from exc
         checked.append((upload, facts, hashlib.sha256(upload.content).hexdigest()))
     return checked

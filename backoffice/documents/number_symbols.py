@@ -16,6 +16,8 @@ Type abbreviations are case-sensitive and Đ ≠ D (``QĐ`` Quyết định, ``Q
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from anyascii import anyascii
 
 from backoffice.core.text import nfc
@@ -153,7 +155,10 @@ def _split_symbol(
                 f"loại văn bản '{first}' không có trong danh mục "
                 f"(có phải '{expected}'?)"
             )
-        raise _error(f"thiếu ký hiệu loại văn bản '{expected}' của {label}")
+        raise _error(
+            _("thiếu ký hiệu loại văn bản '%(expected)s' của %(label)s")
+            % {"expected": expected, "label": label}
+        )
     if first in _ABBREVIATION_KINDS:
         return first, parts[1:]
     suggestions = _near_misses(first)
@@ -173,9 +178,12 @@ def number_symbol_parse(text: str, *, document_type: str | None = None) -> Numbe
     anything else is read as a công văn. A missing leading zero is added.
     """
     if document_type is not None and document_type not in _EXPECTED_ABBREVIATION:
-        raise _error(f"loại văn bản '{document_type}' không có trong danh mục")
+        raise _error(
+            _("loại văn bản '%(document_type)s' không có trong danh mục")
+            % {"document_type": document_type}
+        )
     if not isinstance(text, str) or not text.strip():
-        raise _error("chưa nhập số, ký hiệu")
+        raise _error(_("chưa nhập số, ký hiệu"))
     cleaned = _clean(text)
     pieces = cleaned.split("/")
     if len(pieces) not in (2, 3):
@@ -185,30 +193,41 @@ def number_symbol_parse(text: str, *, document_type: str | None = None) -> Numbe
         )
     number_text, symbol = pieces[0], pieces[-1]
     if not _DIGITS.fullmatch(number_text):
-        raise _error(f"số văn bản '{number_text}' phải là chữ số")
+        raise _error(
+            _("số văn bản '%(number_text)s' phải là chữ số")
+            % {"number_text": number_text}
+        )
     number = int(number_text)
     if number < 1:
-        raise _error("số văn bản bắt đầu từ 01")
+        raise _error(_("số văn bản bắt đầu từ 01"))
 
     year: int | None = None
     if len(pieces) == 3:
         year_text = pieces[1]
         if not _YEAR.fullmatch(year_text):
-            raise _error(f"năm ban hành '{year_text}' phải gồm 4 chữ số")
+            raise _error(
+                _("năm ban hành '%(year_text)s' phải gồm 4 chữ số")
+                % {"year_text": year_text}
+            )
         year = int(year_text)
         if not _FIRST_YEAR <= year <= _LAST_YEAR:
-            raise _error(f"năm ban hành {year} không hợp lý")
+            raise _error(_("năm ban hành %(year)s không hợp lý") % {"year": year})
 
     parts = symbol.split("-")
     for part in parts:
         if not part:
-            raise _error(f"ký hiệu '{symbol}' có phần trống")
+            raise _error(_("ký hiệu '%(symbol)s' có phần trống") % {"symbol": symbol})
         if not _PART.fullmatch(part) or part.isdigit():
-            raise _error(f"phần ký hiệu '{part}' chứa ký tự không hợp lệ")
+            raise _error(
+                _("phần ký hiệu '%(part)s' chứa ký tự không hợp lệ") % {"part": part}
+            )
 
     abbreviation, issuer_parts = _split_symbol(parts, document_type)
     if not issuer_parts:
-        raise _error(f"thiếu ký hiệu cơ quan ban hành sau '{abbreviation}'")
+        raise _error(
+            _("thiếu ký hiệu cơ quan ban hành sau '%(abbreviation)s'")
+            % {"abbreviation": abbreviation}
+        )
     issuer_symbol = "-".join(issuer_parts)
 
     if year is not None:
@@ -222,13 +241,15 @@ def number_symbol_parse(text: str, *, document_type: str | None = None) -> Numbe
             )
         if abbreviation is None and not _LEGISLATURE.fullmatch(issuer_symbol):
             if kind == DocumentType.LUAT:
-                raise _error("ký hiệu của Luật là Quốc hội và khóa, ví dụ 80/2015/QH13")
+                raise _error(
+                    _("ký hiệu của Luật là Quốc hội và khóa, ví dụ 80/2015/QH13")
+                )
             raise _error(
                 "văn bản quy phạm pháp luật (có năm ban hành) phải có ký hiệu "
                 "loại văn bản, ví dụ 15/2016/QĐ-UBND"
             )
     elif document_type == DocumentType.LUAT:
-        raise _error("số, ký hiệu của Luật phải có năm ban hành, ví dụ 80/2015/QH13")
+        raise _error(_("số, ký hiệu của Luật phải có năm ban hành, ví dụ 80/2015/QH13"))
 
     head = f"{number:02d}" if year is None else f"{number:02d}/{year}"
     tail = issuer_symbol if abbreviation is None else f"{abbreviation}-{issuer_symbol}"

@@ -11,6 +11,8 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import enumerate_sig_fields
@@ -55,12 +57,14 @@ def pdf_text_layer(pdf_bytes: bytes) -> tuple[int, str]:
     try:
         reader = PdfReader(io.BytesIO(pdf_bytes), strict=False)
         if reader.is_encrypted:
-            raise UnreadablePdf("Tệp PDF được mã hóa, không đọc được nội dung.")
+            raise UnreadablePdf(_("Tệp PDF được mã hóa, không đọc được nội dung."))
         texts = [page.extract_text() or "" for page in reader.pages]
     except (PyPdfError, *READ_ERRORS) as exc:
-        raise UnreadablePdf(f"Tệp PDF bị hỏng, không đọc được: {exc}") from exc
+        raise UnreadablePdf(
+            _("Tệp PDF bị hỏng, không đọc được: %(error)s") % {"error": exc}
+        ) from exc
     if not texts:
-        raise UnreadablePdf("Tệp PDF không có trang nào.")
+        raise UnreadablePdf(_("Tệp PDF không có trang nào."))
     return len(texts), "\n\n".join(text.strip() for text in texts).strip()
 
 

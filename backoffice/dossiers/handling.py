@@ -80,7 +80,7 @@ def dossier_refuse(
     _require(actor, dossier, Permission.RECEIVE_DOSSIERS)
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Hãy ghi rõ lý do không tiếp nhận."})
+        raise ValidationError({"reason": _("Hãy ghi rõ lý do không tiếp nhận.")})
     dossier = dossier_transition(
         dossier=dossier, to=DossierStatus.NOT_ACCEPTED, actor=actor, note=reason
     )
@@ -130,7 +130,7 @@ def dossier_request_supplement(
     reason = reason.strip()
     if not components or not reason:
         raise ValidationError(
-            {"reason": "Chọn ít nhất một thành phần cần bổ sung và ghi rõ lý do."}
+            {"reason": _("Chọn ít nhất một thành phần cần bổ sung và ghi rõ lý do.")}
         )
     names = "; ".join(c.name for c in components)
     dossier = dossier_transition(
@@ -190,10 +190,12 @@ def dossier_supplement_submit(
         _require(by, dossier, Permission.RECEIVE_DOSSIERS)
     request = open_supplement_request(dossier=dossier)
     if request is None:
-        raise ValidationError({"files": "Hồ sơ không ở trạng thái chờ bổ sung."})
+        raise ValidationError({"files": _("Hồ sơ không ở trạng thái chờ bổ sung.")})
     missing = [cid for cid in request.component_ids if not files.get(cid)]
     if missing:
-        raise ValidationError({"files": "Hãy tải lên đủ các thành phần được yêu cầu."})
+        raise ValidationError(
+            {"files": _("Hãy tải lên đủ các thành phần được yêu cầu.")}
+        )
     stored: list[str] = []
     try:
         dossier_uploads_store(
@@ -246,7 +248,7 @@ def dossier_complete(
     """Record the result (status 9) with its files."""
     _require(actor, dossier, Permission.PROCESS_DOSSIERS)
     if not result_files:
-        raise ValidationError({"files": "Hãy tải lên tệp kết quả giải quyết."})
+        raise ValidationError({"files": _("Hãy tải lên tệp kết quả giải quyết.")})
     if dossier.status == DossierStatus.ACCEPTED:
         dossier = dossier_transition(
             dossier=dossier, to=DossierStatus.PROCESSING, actor=actor

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backoffice.core.models import Agency
 from backoffice.core.services import audit_record
@@ -220,10 +221,18 @@ def dossier_submit(
         a.pk != agency.pk for a in procedure.agencies.all()
     ):
         raise ValidationError(
-            {"agency": f"{agency.name} không tiếp nhận thủ tục {procedure.code}."}
+            {
+                "agency": _("%(agency)s không tiếp nhận thủ tục %(procedure)s.")
+                % {"agency": agency.name, "procedure": procedure.code}
+            }
         )
     if channel not in Channel.values:
-        raise ValidationError({"channel": f"Kênh nộp “{channel}” không hợp lệ."})
+        raise ValidationError(
+            {
+                "channel": _("Kênh nộp “%(channel)s” không hợp lệ.")
+                % {"channel": channel}
+            }
+        )
     applicant = applicant_check(procedure=procedure, applicant=applicant)
     _check_components(
         procedure=procedure, files=files, require_all=channel == Channel.ONLINE

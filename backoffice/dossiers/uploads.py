@@ -167,7 +167,9 @@ def _pdf_pages(content: bytes, name: str) -> int:
             "corrupt_pdf", f"Tệp “{name}” không phải PDF hợp lệ hoặc đã bị hỏng."
         ) from exc
     if pages < 1:
-        raise UploadRejected("corrupt_pdf", f"Tệp PDF “{name}” không có trang nào.")
+        raise UploadRejected(
+            "corrupt_pdf", _("Tệp PDF “%(name)s” không có trang nào.") % {"name": name}
+        )
     return pages
 
 
@@ -243,7 +245,9 @@ def check_upload(
         content = content.read(limit + 1)
     safe_name = sanitize_filename(name)
     if not content:
-        raise UploadRejected("empty", f"Tệp “{safe_name}” rỗng.")
+        raise UploadRejected(
+            "empty", _("Tệp “%(safe_name)s” rỗng.") % {"safe_name": safe_name}
+        )
     if len(content) > limit:
         raise UploadRejected(
             "too_large", f"Tệp “{safe_name}” vượt quá dung lượng cho phép {_mb(limit)}."

@@ -14,6 +14,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backoffice.core.models import Agency
 from backoffice.core.services import audit_record
@@ -170,7 +171,9 @@ def received_component_locate(
     require_reception(actor, dossier.agency)
     box, shelf, note = (nfc(v).strip() for v in (box, shelf, note))
     if not box and not shelf:
-        raise ValidationError({"location": "Hãy ghi số hộp hoặc kệ nơi lưu bản giấy."})
+        raise ValidationError(
+            {"location": _("Hãy ghi số hộp hoặc kệ nơi lưu bản giấy.")}
+        )
     locked = ReceivedComponent.objects.select_for_update().get(pk=item.pk)
     before = {
         "box": locked.location_box,

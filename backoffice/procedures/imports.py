@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from .constants import ApplicantType, CopyForm, OnlineLevel, SubmissionChannel
 from .validators import parse_formats
 
@@ -83,7 +85,7 @@ def parse_procedure_file(*, name: str, content: bytes) -> tuple[list[dict], list
         return _parse_json(text)
     if suffix == ".csv":
         return _parse_csv(text)
-    raise ProcedureImportError([("tệp", "Chỉ nhận tệp .csv hoặc .json.")])
+    raise ProcedureImportError([("tệp", _("Chỉ nhận tệp .csv hoặc .json."))])
 
 
 def _parse_json(text: str) -> tuple[list[dict], list[dict]]:
@@ -107,7 +109,9 @@ def _parse_json(text: str) -> tuple[list[dict], list[dict]]:
     procedures = []
     for i, item in enumerate(data["procedures"], start=1):
         if not isinstance(item, dict):
-            raise ProcedureImportError([(f"procedures[{i}]", "Phải là một đối tượng.")])
+            raise ProcedureImportError(
+                [(f"procedures[{i}]", _("Phải là một đối tượng."))]
+            )
         record = _nfc(item)
         record["line"] = f"procedures[{i}]"
         procedures.append(record)
@@ -169,7 +173,13 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
                 if row.get(key):
                     record[key] = _codes(row[key])
         elif row.get("name") and row["name"] != record["name"]:
-            errors.append((line, f"Mã {code} đã có ở {record['line']} với tên khác."))
+            errors.append(
+                (
+                    line,
+                    _("Mã %(code)s đã có ở %(line)s với tên khác.")
+                    % {"code": code, "line": record["line"]},
+                )
+            )
         if row.get("component_name"):
             required = row.get("component_required", "1").lower()
             if required not in TRUE_WORDS | FALSE_WORDS:

@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from backoffice.core.models import Agency
 from backoffice.core.services import audit_record
@@ -40,7 +41,9 @@ def _validate_sheet(line: str, p: dict) -> list[tuple[str, str]]:
             continue
         values = p[key]
         if not isinstance(values, list) or not values:
-            errors.append((line, f"“{key}” phải là danh sách khác rỗng."))
+            errors.append(
+                (line, _("“%(key)s” phải là danh sách khác rỗng.") % {"key": key})
+            )
             continue
         unknown = [str(v) for v in values if v not in choices.values]
         if unknown:
@@ -53,10 +56,10 @@ def _validate_sheet(line: str, p: dict) -> list[tuple[str, str]]:
             )
     steps = p.get("steps", [])
     if not isinstance(steps, list | str):
-        errors.append((line, "“steps” phải là danh sách các bước hoặc văn bản."))
+        errors.append((line, _("“steps” phải là danh sách các bước hoặc văn bản.")))
     for key in SHEET_TEXTS:
         if not isinstance(p.get(key, ""), str):
-            errors.append((line, f"“{key}” phải là văn bản."))
+            errors.append((line, _("“%(key)s” phải là văn bản.") % {"key": key}))
     return errors
 
 
@@ -69,7 +72,7 @@ def _validate(
     )
     for f in fields:
         if not f.get("code") or not f.get("name"):
-            errors.append(("fields", f"Lĩnh vực thiếu mã hoặc tên: {f}"))
+            errors.append(("fields", _("Lĩnh vực thiếu mã hoặc tên: %(f)s") % {"f": f}))
     agency_codes = set(Agency.objects.values_list("code", flat=True))
     seen: dict[str, str] = {}
     for p in procedures:
@@ -79,20 +82,26 @@ def _validate(
         except ValidationError as exc:
             errors.append((line, exc.messages[0]))
         if code in seen:
-            errors.append((line, f"Mã thủ tục {code} bị trùng với {seen[code]}."))
+            errors.append(
+                (
+                    line,
+                    _("Mã thủ tục %(code)s bị trùng với %(previous)s.")
+                    % {"code": code, "previous": seen[code]},
+                )
+            )
         seen.setdefault(code, line)
         if not p.get("name"):
-            errors.append((line, "Thiếu tên thủ tục."))
+            errors.append((line, _("Thiếu tên thủ tục.")))
         if p.get("field") not in field_codes:
             errors.append(
                 (line, f"Lĩnh vực “{p.get('field')}” chưa có trong danh mục.")
             )
         agencies = p.get("agencies") or []
         if not agencies:
-            errors.append((line, "Cần ít nhất một cơ quan thực hiện."))
+            errors.append((line, _("Cần ít nhất một cơ quan thực hiện.")))
         for a in agencies:
             if a not in agency_codes:
-                errors.append((line, f"Không có cơ quan mã “{a}”."))
+                errors.append((line, _("Không có cơ quan mã “%(a)s”.") % {"a": a}))
         days = p.get("processing_days")
         if (
             not (isinstance(days, int) or (isinstance(days, str) and days.isdigit()))
@@ -112,7 +121,7 @@ def _validate(
         errors.extend(_validate_sheet(line, p))
         components = p.get("components") or []
         if not isinstance(components, list):
-            errors.append((line, "“components” phải là danh sách."))
+            errors.append((line, _("“components” phải là danh sách.")))
             continue
         for j, c in enumerate(components, start=1):
             where = c.get("line") or f"{line}.components[{j}]"
@@ -142,11 +151,11 @@ def _validate_component(
 ) -> list[tuple[str, str]]:
     errors = []
     if c.get("template"):
-        _, why = _template_path(template_dir, c["template"])
+        _path, why = _template_path(template_dir, c["template"])
         if why:
             errors.append((where, why))
     if not c.get("name"):
-        errors.append((where, "Thiếu tên thành phần hồ sơ."))
+        errors.append((where, _("Thiếu tên thành phần hồ sơ.")))
     if c.get("form", CopyForm.ORIGINAL) not in CopyForm.values:
         errors.append(
             (
@@ -157,7 +166,9 @@ def _validate_component(
         )
     count = c.get("count", 1)
     if not str(count).isdigit() or int(count) < 1:
-        errors.append((where, f"Số lượng “{count}” phải là số nguyên ≥ 1."))
+        errors.append(
+            (where, _("Số lượng “%(count)s” phải là số nguyên ≥ 1.") % {"count": count})
+        )
     formats = c.get("formats", ["pdf"])
     try:
         validate_formats(

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backoffice.core.constants import Permission
 from backoffice.core.models import Agency
@@ -56,7 +57,10 @@ def require_reception(actor: AbstractBaseUser | None, agency: Agency) -> None:
     if actor is None:
         return
     if Permission.RECEIVE_DOSSIERS not in user_permissions(user=actor, agency=agency):
-        raise PermissionDenied(f"Bạn không có quyền tiếp nhận hồ sơ tại {agency.name}.")
+        raise PermissionDenied(
+            _("Bạn không có quyền tiếp nhận hồ sơ tại %(agency)s.")
+            % {"agency": agency.name}
+        )
 
 
 def _sniff_scan(name: str, content: bytes) -> tuple[str, int]:
@@ -102,7 +106,7 @@ def scan_batch_create(
     except UploadRejected as exc:
         raise ScanRejected(exc.message) from exc
     if not content:
-        raise ScanRejected(f"Tệp “{safe_name}” rỗng.")
+        raise ScanRejected(_("Tệp “%(safe_name)s” rỗng.") % {"safe_name": safe_name})
     limit = settings.SCAN_MAX_FILE_BYTES
     if len(content) > limit:
         raise ScanRejected(
@@ -269,7 +273,7 @@ def scan_batch_requeue(*, actor: AbstractBaseUser, batch: ScanBatch) -> ScanBatc
     if locked.status == BatchStatus.RUNNING and not lease_expired(
         kind=SCAN_JOB, object_id=locked.pk
     ):
-        raise ValidationError({"batch": "Lô quét đang được xử lý; hãy chờ."})
+        raise ValidationError({"batch": _("Lô quét đang được xử lý; hãy chờ.")})
     locked.status, locked.pages_done, locked.error = BatchStatus.QUEUED, 0, ""
     locked.save(update_fields=["status", "pages_done", "error"])
     audit_record(

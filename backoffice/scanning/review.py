@@ -14,6 +14,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pypdf import PdfReader, PdfWriter
 
@@ -33,7 +34,7 @@ from .models import ScanBatch, ScanPage
 def _pending_range(batch: ScanBatch, first: int, last: int) -> list[ScanPage]:
     if first < 1 or last < first:
         raise ValidationError(
-            {"pages": "Khoảng trang không hợp lệ: trang đầu phải ≤ trang cuối."}
+            {"pages": _("Khoảng trang không hợp lệ: trang đầu phải ≤ trang cuối.")}
         )
     pages = list(
         batch.pages.select_for_update().filter(
@@ -42,7 +43,12 @@ def _pending_range(batch: ScanBatch, first: int, last: int) -> list[ScanPage]:
     )
     if len(pages) != last - first + 1:
         raise ValidationError(
-            {"pages": f"Lô quét #{batch.pk} không có đủ các trang {first}–{last}."}
+            {
+                "pages": _(
+                    "Lô quét #%(batch)s không có đủ các trang %(first)s–%(last)s."
+                )
+                % {"batch": batch.pk, "first": first, "last": last}
+            }
         )
     not_pending = [p.number for p in pages if p.review_state != ReviewState.PENDING]
     if not_pending:
@@ -73,7 +79,10 @@ def scan_pages_assign(
     require_reception(actor, dossier.agency)
     if component.procedure_id != dossier.procedure_id:
         raise ValidationError(
-            {"component": f"Thành phần không thuộc thủ tục {dossier.procedure.code}."}
+            {
+                "component": _("Thành phần không thuộc thủ tục %(procedure)s.")
+                % {"procedure": dossier.procedure.code}
+            }
         )
     stored: list[str] = []
     try:

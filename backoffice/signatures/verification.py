@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
@@ -204,9 +205,11 @@ def _open(pdf_bytes: bytes) -> PdfFileReader:
     try:
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
     except READ_ERRORS as exc:
-        raise UnreadablePdf(f"Không đọc được tệp PDF: {exc}") from exc
+        raise UnreadablePdf(
+            _("Không đọc được tệp PDF: %(error)s") % {"error": exc}
+        ) from exc
     if reader.encrypted:
-        raise UnreadablePdf("Tệp PDF được mã hóa, không kiểm tra được chữ ký.")
+        raise UnreadablePdf(_("Tệp PDF được mã hóa, không kiểm tra được chữ ký."))
     return reader
 
 
@@ -492,7 +495,9 @@ def pdf_verify(
     try:
         fields = list(enumerate_sig_fields(reader, filled_status=True))
     except READ_ERRORS as exc:
-        raise UnreadablePdf(f"Không đọc được cấu trúc tệp PDF: {exc}") from exc
+        raise UnreadablePdf(
+            _("Không đọc được cấu trúc tệp PDF: %(error)s") % {"error": exc}
+        ) from exc
     signature_fields = {name for name, _value, _field in fields}
     checked: list[tuple[int, SignatureReport]] = []
     for name, sig_value, field_ref in fields:
