@@ -6,6 +6,10 @@ signing time, taken from a signature timestamp when there is one, else from the
 time the signer reports: a certificate revoked after it signed still gave a valid
 signature.
 
+Kept as one module of about 500 lines on purpose: the verdict is one decision
+(integrity, chain, time, revocation, coverage) whose steps share the pyHanko
+validation context; split, each piece would need the whole context again.
+
 Revocation (key "revocation" of each signature): pyHanko checks the signing
 certificate against the CRLs and OCSP responses at hand (imported, cached, or
 fetched now when the network allows — see revocation.py). "good" when that data
