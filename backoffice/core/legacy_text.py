@@ -32,6 +32,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 UNICODE = "unicode"
 TCVN3 = "tcvn3"
 VNI = "vni"
@@ -432,7 +434,9 @@ def legacy_to_unicode(text: str, *, encoding: str | None = None) -> str:
     if name is None and encoding.strip().lower() == UNICODE:
         return _nfc(text)
     if name is None:
-        raise ValueError(f"Bảng mã '{encoding}' không được hỗ trợ")
+        raise ValueError(
+            _("Bảng mã '%(encoding)s' không được hỗ trợ") % {"encoding": encoding}
+        )
     converted = _DECODERS[name](_nfc(text))
     if converted is None:
         raise ValueError(

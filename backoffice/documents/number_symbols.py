@@ -30,8 +30,6 @@ from backoffice.documents.constants import (
     DocumentType,
 )
 
-_PREFIX = "Ký hiệu văn bản không hợp lệ: "
-
 # Every abbreviation a symbol may start with: document types and copy forms
 # (a copy's own number reads 05/SY-VP).
 _ABBREVIATION_KINDS: dict[str, str] = {
@@ -113,7 +111,9 @@ for _abbreviation in _ABBREVIATION_KINDS:
 
 
 def _error(detail: str) -> ValueError:
-    return ValueError(_PREFIX + detail)
+    return ValueError(
+        _("Ký hiệu văn bản không hợp lệ: %(detail)s") % {"detail": detail}
+    )
 
 
 def _clean(text: str) -> str:
@@ -147,13 +147,19 @@ def _split_symbol(
         if first in _ABBREVIATION_KINDS:
             other = _kind_label(_ABBREVIATION_KINDS[first])
             raise _error(
-                f"'{first}' là ký hiệu của {other}, không phải {label} "
-                f"(phải là '{expected}')"
+                _(
+                    "'%(first)s' là ký hiệu của %(other)s, không phải %(label)s "
+                    "(phải là '%(expected)s')"
+                )
+                % {"first": first, "other": other, "label": label, "expected": expected}
             )
         if expected in _near_misses(first):
             raise _error(
-                f"loại văn bản '{first}' không có trong danh mục "
-                f"(có phải '{expected}'?)"
+                _(
+                    "loại văn bản '%(first)s' không có trong danh mục "
+                    "(có phải '%(expected)s'?)"
+                )
+                % {"first": first, "expected": expected}
             )
         raise _error(
             _("thiếu ký hiệu loại văn bản '%(expected)s' của %(label)s")
@@ -163,9 +169,10 @@ def _split_symbol(
         return first, parts[1:]
     suggestions = _near_misses(first)
     if suggestions:
-        options = " hoặc ".join(f"'{abbreviation}'" for abbreviation in suggestions)
+        options = _(" hoặc ").join(f"'{abbreviation}'" for abbreviation in suggestions)
         raise _error(
-            f"loại văn bản '{first}' không có trong danh mục (có phải {options}?)"
+            _("loại văn bản '%(first)s' không có trong danh mục (có phải %(options)s?)")
+            % {"first": first, "options": options}
         )
     return None, parts
 
@@ -245,8 +252,10 @@ def number_symbol_parse(text: str, *, document_type: str | None = None) -> Numbe
                     _("ký hiệu của Luật là Quốc hội và khóa, ví dụ 80/2015/QH13")
                 )
             raise _error(
-                "văn bản quy phạm pháp luật (có năm ban hành) phải có ký hiệu "
-                "loại văn bản, ví dụ 15/2016/QĐ-UBND"
+                _(
+                    "văn bản quy phạm pháp luật (có năm ban hành) phải có ký hiệu "
+                    "loại văn bản, ví dụ 15/2016/QĐ-UBND"
+                )
             )
     elif document_type == DocumentType.LUAT:
         raise _error(_("số, ký hiệu của Luật phải có năm ban hành, ví dụ 80/2015/QH13"))

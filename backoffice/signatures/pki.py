@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -299,7 +301,10 @@ def load_demo_ca(*, pki: DemoPki, password: str) -> KeyPair:
     ValueError when the password does not open it.
     """
     if pki.root_key_path is None:
-        raise FileNotFoundError(f"{ROOT_KEY_NAME} không có trong {pki.root_pem_path}")
+        raise FileNotFoundError(
+            _("%(ROOT_KEY_NAME)s không có trong %(root_pem_path)s")
+            % {"ROOT_KEY_NAME": ROOT_KEY_NAME, "root_pem_path": pki.root_pem_path}
+        )
     key = serialization.load_pem_private_key(
         pki.root_key_path.read_bytes(), password=password.encode() or None
     )

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 import cv2
 import numpy as np
 from pdf2image import convert_from_path
@@ -45,9 +47,11 @@ def sniff_scan_file(path: Path) -> str:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)
     except OSError as exc:
-        raise ScanInputError(f"Không đọc được tệp {path.name}.") from exc
+        raise ScanInputError(
+            _("Không đọc được tệp %(name)s.") % {"name": path.name}
+        ) from exc
     if not head:
-        raise ScanInputError(f"Tệp {path.name} rỗng (0 byte).")
+        raise ScanInputError(_("Tệp %(name)s rỗng (0 byte).") % {"name": path.name})
     kind = sniff(head)
     if kind not in SCAN_KINDS:
         raise ScanInputError(
@@ -77,7 +81,9 @@ def _pdf_page_count(path: Path) -> int:
     try:
         handle = path.open("rb")
     except OSError as exc:
-        raise ScanInputError(f"Không đọc được tệp {path.name}.") from exc
+        raise ScanInputError(
+            _("Không đọc được tệp %(name)s.") % {"name": path.name}
+        ) from exc
     with handle:
         return _pdf_page_count_of(path, handle)
 
@@ -105,9 +111,13 @@ def _pdf_page_count_of(path: Path, handle) -> int:
     except ScanInputError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise ScanInputError(f"Tệp PDF {path.name} bị hỏng, không đọc được.") from exc
+        raise ScanInputError(
+            _("Tệp PDF %(name)s bị hỏng, không đọc được.") % {"name": path.name}
+        ) from exc
     except Exception as exc:  # pypdf raises a zoo of errors on garbage
-        raise ScanInputError(f"Tệp PDF {path.name} bị hỏng, không đọc được.") from exc
+        raise ScanInputError(
+            _("Tệp PDF %(name)s bị hỏng, không đọc được.") % {"name": path.name}
+        ) from exc
     return count
 
 
@@ -115,7 +125,10 @@ def _image_frame_count(path: Path, kind: str) -> int:
     try:
         with Image.open(path) as image:
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise ScanInputError(f"Ảnh {path.name} quá lớn để là một trang quét.")
+                raise ScanInputError(
+                    _("Ảnh %(name)s quá lớn để là một trang quét.")
+                    % {"name": path.name}
+                )
             count = getattr(image, "n_frames", 1)
             # Decode the first frame now so a broken file fails before any work.
             image.load()
@@ -123,23 +136,30 @@ def _image_frame_count(path: Path, kind: str) -> int:
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         label = _LABELS[kind]
-        raise ScanInputError(f"Tệp {label} {path.name} không đọc được.") from exc
+        raise ScanInputError(
+            _("Tệp %(label)s %(name)s không đọc được.")
+            % {"label": label, "name": path.name}
+        ) from exc
     except Image.DecompressionBombError as exc:
-        raise ScanInputError(f"Ảnh {path.name} quá lớn để là một trang quét.") from exc
+        raise ScanInputError(
+            _("Ảnh %(name)s quá lớn để là một trang quét.") % {"name": path.name}
+        ) from exc
     return count
 
 
 def list_pages(paths: list[Path]) -> list[PageRef]:
     """Every page of every source, in order; raises ScanInputError on bad input."""
     if not paths:
-        raise ScanInputError("Chưa chọn tệp quét nào.")
+        raise ScanInputError(_("Chưa chọn tệp quét nào."))
     pages: list[PageRef] = []
     for path in paths:
         path = Path(path)
         kind = sniff_scan_file(path)
         count = _pdf_page_count(path) if kind == PDF else _image_frame_count(path, kind)
         if count < 1:
-            raise ScanInputError(f"Tệp {path.name} không có trang nào.")
+            raise ScanInputError(
+                _("Tệp %(name)s không có trang nào.") % {"name": path.name}
+            )
         pages.extend(PageRef(path, kind, number) for number in range(count))
         if len(pages) > MAX_PAGES:
             raise ScanInputError(

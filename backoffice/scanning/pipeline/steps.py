@@ -13,6 +13,8 @@ import time
 import unicodedata
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 import cv2
 import numpy as np
 import zxingcpp
@@ -56,7 +58,9 @@ class CropBorders(Step):
         small = page.reduced()
         scale = image.shape[0] / small.shape[0]
         dark = (small < self.DARK).astype(np.uint8)
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+        count, labels, stats, _centroids = cv2.connectedComponentsWithStats(
+            dark, connectivity=8
+        )
         height, width = small.shape
         border_labels = []
         for label in range(1, count):
@@ -103,7 +107,7 @@ class DetectBlank(Step):
         inner = small[my : height - my, mx : width - mx]
         # A fixed threshold: Otsu on an empty page splits paper noise into "ink".
         dark = (inner < 140).astype(np.uint8)
-        count, _labels, stats, _ = cv2.connectedComponentsWithStats(
+        count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(
             dark, connectivity=8
         )
         dpi = page.dpi * small.shape[1] / page.image.shape[1]
@@ -349,7 +353,9 @@ class WritePage(Step):
             ".jpg", page.image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY]
         )
         if not ok:
-            raise ScanInputError(f"Không ghi được ảnh trang {page.index + 1}.")
+            raise ScanInputError(
+                _("Không ghi được ảnh trang %(page)s.") % {"page": page.index + 1}
+            )
         data = _with_dpi(data.tobytes(), page.dpi)
         jpeg.write_bytes(data)
         page.image_path = jpeg
