@@ -2,6 +2,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -404,3 +405,30 @@ class ReceivedComponent(models.Model):
             self.location_note,
         ]
         return ", ".join(p for p in parts if p)
+
+
+class DossierRating(models.Model):
+    """The applicant's rating of the service once the result is returned (once)."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.PROTECT, related_name="rating"
+    )
+    score = models.PositiveSmallIntegerField(
+        _("mức hài lòng"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    comment = models.TextField(_("góp ý"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("đánh giá hồ sơ")
+        verbose_name_plural = _("đánh giá hồ sơ")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5),
+                name="dossier_rating_score_1_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}: {self.score}"
