@@ -14,6 +14,7 @@ import zipfile
 
 PDF, JPG, PNG, TIFF, DOCX, DOC, ODT = "pdf", "jpg", "png", "tiff", "docx", "doc", "odt"
 ZIP = "zip"
+HEIC = "heic"  # iPhone photos (HEIF with HEVC); opened through pillow-heif
 MEDIA_TYPES = {
     PDF: "application/pdf",
     JPG: "image/jpeg",
@@ -22,8 +23,13 @@ MEDIA_TYPES = {
     DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     DOC: "application/msword",
     ODT: "application/vnd.oasis.opendocument.text",
+    HEIC: "image/heic",
 }
-EXTENSION_ALIASES = {"jpeg": JPG, "jpe": JPG, "tif": TIFF}
+EXTENSION_ALIASES = {"jpeg": JPG, "jpe": JPG, "tif": TIFF, "heif": HEIC, "hif": HEIC}
+# Where a component accepts JPG, a phone's HEIC photo is the same kind of thing.
+FORMAT_EQUIVALENTS = {HEIC: JPG}
+# The ISO-BMFF brands of still HEIF/HEIC images (bytes 8–12, after "ftyp").
+HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
 # How many leading bytes decide every kind except the ZIP containers.
 HEAD_BYTES = 16
@@ -39,8 +45,8 @@ _MAGIC = (
 
 
 def sniff(content: bytes) -> str | None:
-    """The kind of a file ("pdf", "jpg", "png", "tiff", "doc", "docx", "odt",
-    "zip") from its bytes, or None when it is none of them.
+    """The kind of a file ("pdf", "jpg", "png", "tiff", "heic", "doc", "docx",
+    "odt", "zip") from its bytes, or None when it is none of them.
 
     Telling DOCX and ODT from a plain ZIP needs the whole file; from its first
     `HEAD_BYTES` bytes every other kind is known.
@@ -48,6 +54,8 @@ def sniff(content: bytes) -> str | None:
     for magic, kind in _MAGIC:
         if content.startswith(magic):
             return kind
+    if content[4:8] == b"ftyp" and content[8:12] in HEIC_BRANDS:
+        return HEIC
     if content.startswith(b"PK\x03\x04"):
         return _sniff_zip(content)
     return None
@@ -69,7 +77,15 @@ def _sniff_zip(content: bytes) -> str | None:
     return ZIP
 
 
+def register_heif_opener() -> None:
+    """Let Pillow open HEIC/HEIF (pillow-heif); safe to call more than once."""
+    from pillow_heif import register_heif_opener as register
+
+    register()
+
+
 def normalise_extension(extension: str) -> str:
-    """ "jpeg" and "jpe" are "jpg", "tif" is "tiff"; anything else as given."""
+    """ "jpeg" and "jpe" are "jpg", "tif" is "tiff", "heif" is "heic"; anything
+    else as given."""
     extension = extension.lower()
     return EXTENSION_ALIASES.get(extension, extension)

@@ -11,6 +11,7 @@ import logging
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO
 
@@ -36,7 +37,9 @@ from .active_content import (
 )
 from .filetypes import (
     DOCX,
+    FORMAT_EQUIVALENTS,
     HEAD_BYTES,
+    HEIC,
     JPG,
     MEDIA_TYPES,
     ODT,
@@ -45,10 +48,26 @@ from .filetypes import (
     TIFF,
     ZIP,
     normalise_extension,
+    register_heif_opener,
     sniff,
 )
 
 logger = logging.getLogger(__name__)
+register_heif_opener()  # iPhone photos (HEIC) open like any other image
+
+# Checks of uploaded images that a higher app supplies (the scanning app: a phone
+# photo must show a page). Each is called as check(name=..., content=...) and
+# raises UploadRejected to refuse; registered from that app's AppConfig.ready().
+ImageCheck = Callable[..., None]
+_IMAGE_CHECKS: list[ImageCheck] = []
+IMAGE_KINDS = (JPG, PNG, TIFF, HEIC)
+
+
+def image_check_register(check: ImageCheck) -> None:
+    """Add a check run on every uploaded image after the built-in ones."""
+    if check not in _IMAGE_CHECKS:
+        _IMAGE_CHECKS.append(check)
+
 
 # Re-exported: callers have always found the active-content checks here.
 __all__ = [
@@ -63,6 +82,7 @@ __all__ = [
     "check_active_content",
     "check_dossier_total",
     "check_upload",
+    "image_check_register",
     "pdf_active_content",
     "pdf_sanitised",
     "sanitize_filename",
@@ -257,7 +277,7 @@ def check_upload(
         raise UploadRejected(
             "unsupported_type",
             f"Tệp “{safe_name}” có nội dung {_describe(kind)}, không thuộc các "
-            "định dạng được nhận (PDF, JPG, PNG, TIFF, DOCX, DOC, ODT).",
+            "định dạng được nhận (PDF, JPG, PNG, TIFF, HEIC, DOCX, DOC, ODT).",
         )
     declared = safe_name.rpartition(".")[2].lower() if "." in safe_name else ""
     declared = normalise_extension(declared)
@@ -268,7 +288,7 @@ def check_upload(
             f"{_describe(kind)}. Hãy nộp đúng loại tệp.",
         )
     allowed = {normalise_extension(f) for f in (allowed_formats or [])}
-    if allowed and kind not in allowed:
+    if allowed and kind not in allowed and FORMAT_EQUIVALENTS.get(kind) not in allowed:
         raise UploadRejected(
             "format_not_allowed",
             f"Định dạng {kind.upper()} không được chấp nhận cho thành phần này: "
@@ -278,8 +298,10 @@ def check_upload(
     if kind == PDF:
         pages = _pdf_pages(content, safe_name)
         check_active_content(name=safe_name, content=content)
-    elif kind in (JPG, PNG, TIFF):
+    elif kind in IMAGE_KINDS:
         pages = _image_pages(content, safe_name)
+        for image_check in _IMAGE_CHECKS:
+            image_check(name=safe_name, content=content)
     elif kind in (DOCX, ODT):
         _check_zip_bomb(content)
     if not declared:

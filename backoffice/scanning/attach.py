@@ -160,6 +160,9 @@ def _page_save(
     page.is_sheet = info.sheet is not None or info.sheet_unreadable
     page.qr_payload = _sheet_text(info.sheet)
     page.ocr_confidence, page.ocr_text = info.ocr_confidence, nfc(info.ocr_text)
+    page.has_colour, page.flattened = info.has_colour, info.flattened
+    page.source_dpi = round(info.source_dpi) if info.source_dpi else None
+    page.ocr_dpi = info.ocr_dpi
     page.thumbnail = page.page_pdf = None
     thumbnail = result.thumbnails.get(index)
     if thumbnail is not None and Path(thumbnail).is_file():

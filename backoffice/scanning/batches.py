@@ -25,7 +25,7 @@ from backoffice.core.constants import Permission
 from backoffice.core.models import Agency
 from backoffice.core.selectors import user_permissions
 from backoffice.core.services import audit_record
-from backoffice.dossiers.filetypes import JPG, MEDIA_TYPES, PDF, TIFF
+from backoffice.dossiers.filetypes import HEIC, JPG, MEDIA_TYPES, PDF, TIFF
 from backoffice.dossiers.models import Dossier
 from backoffice.dossiers.uploads import (
     UploadRejected,
@@ -39,8 +39,9 @@ from .models import ScanBatch
 
 logger = logging.getLogger(__name__)
 
-# What a batch may be: the kinds of the shared sniffer a scanner writes.
-SCAN_MEDIA_TYPES = {kind: MEDIA_TYPES[kind] for kind in (PDF, TIFF, JPG)}
+# What a batch may be: the kinds of the shared sniffer a scanner writes, and the
+# iPhone's HEIC photo of a page (the pipeline flattens photos).
+SCAN_MEDIA_TYPES = {kind: MEDIA_TYPES[kind] for kind in (PDF, TIFF, JPG, HEIC)}
 
 
 class ScanRejected(ValueError):
@@ -75,7 +76,8 @@ def _sniff_scan(name: str, content: bytes) -> tuple[str, int]:
             kind = sniff_scan_file(path)
             if kind not in SCAN_MEDIA_TYPES:
                 raise ScanInputError(
-                    f"Tệp “{name}” không phải bản quét PDF, TIFF hoặc JPEG."
+                    _("Tệp “%(name)s” không phải bản quét PDF, TIFF, JPEG hoặc HEIC.")
+                    % {"name": name}
                 )
             pages = len(list_pages([path]))
         except ScanInputError as exc:

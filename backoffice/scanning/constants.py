@@ -23,6 +23,11 @@ class ReviewReason(models.TextChoices):
     UNREADABLE_SHEET = "unreadable_sheet", _("Tờ mã QR không đọc được")
     LOW_CONFIDENCE = "low_confidence", _("Nhận dạng chữ (OCR) độ tin cậy thấp")
     UNMATCHED = "unmatched", _("Không khớp hồ sơ")
+    DARK_PAGE = "dark_page", _("Trang tối đen, không đọc được: cần quét lại")
+    PHOTO_NO_PAGE = (
+        "photo_no_page",
+        _("Ảnh chụp không thấy trang giấy: cần chụp hoặc quét lại"),
+    )
 
 
 class ReviewState(models.TextChoices):
@@ -34,3 +39,13 @@ class ReviewState(models.TextChoices):
 
 # The lease kind of a scan batch run (backoffice.core.leases).
 SCAN_JOB = "scan_batch"
+
+
+class PhotoOutcome(models.TextChoices):
+    """What became of a photo uploaded to a dossier (scanning.photos)."""
+
+    FLATTENED = "flattened", _("Đã làm phẳng thành trang PDF tìm kiếm được")
+    NO_PAGE = "no_page", _("Không thấy trang giấy trong ảnh")
+    DARK = "dark", _("Ảnh tối đen")
+    DUPLICATE = "duplicate", _("Trùng với ảnh đã nộp")
+    UNREADABLE = "unreadable", _("Không đọc được ảnh")

@@ -47,7 +47,7 @@ def _move(path: Path, target_dir: Path) -> Path:
     return target
 
 
-HOT_FOLDER_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg"}
+HOT_FOLDER_SUFFIXES = {".pdf", ".tif", ".tiff", ".jpg", ".jpeg", ".heic", ".heif"}
 
 
 def hot_folder_consume(

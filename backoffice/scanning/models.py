@@ -9,7 +9,13 @@ from backoffice.core.models import Agency
 from backoffice.dossiers.models import Dossier, DossierFile
 from backoffice.procedures.models import ProcedureComponent
 
-from .constants import BatchSource, BatchStatus, ReviewReason, ReviewState
+from .constants import (
+    BatchSource,
+    BatchStatus,
+    PhotoOutcome,
+    ReviewReason,
+    ReviewState,
+)
 
 
 def scan_original_upload_to(instance: "ScanBatch", filename: str) -> str:
@@ -127,6 +133,17 @@ class ScanPage(models.Model):
     )
     ocr_text = models.TextField(blank=True)
     ocr_confidence = models.FloatField(null=True, blank=True)
+    # How the page was read and kept (issue 17): colour kept in the PDF; the
+    # source's own resolution; the resolution OCR read an upscaled copy at (a
+    # 150-dpi fax is read at 300 dpi); a phone photo's page flattened to A4.
+    has_colour = models.BooleanField(_("có màu (dấu, chữ ký, ảnh)"), default=False)
+    source_dpi = models.PositiveSmallIntegerField(
+        _("độ phân giải gốc (dpi)"), null=True, blank=True
+    )
+    ocr_dpi = models.PositiveSmallIntegerField(
+        _("phóng to để nhận dạng chữ (dpi)"), null=True, blank=True
+    )
+    flattened = models.BooleanField(_("ảnh chụp đã được làm phẳng"), default=False)
     review_reason = models.CharField(
         max_length=20, choices=ReviewReason.choices, blank=True
     )
@@ -186,3 +203,45 @@ class ScannedFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_id} ← lô {self.batch_id} {self.pages}"
+
+
+class FlattenedPhoto(models.Model):
+    """A photo uploaded to a dossier and the flat, searchable page made from it.
+
+    The original stays as uploaded; the derived PDF is another dossier file.
+    The link lives here until dossiers has a field for derived files (the
+    scanning app may know dossiers, not the other way round).
+    """
+
+    original = models.OneToOneField(
+        DossierFile,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="flattened_photo",
+    )
+    derived = models.OneToOneField(
+        DossierFile,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="flattened_from",
+    )
+    outcome = models.CharField(
+        _("kết quả"), max_length=12, choices=PhotoOutcome.choices
+    )
+    page_hash = models.CharField(max_length=16, blank=True)  # 64-bit dHash, hex
+    duplicate_of = models.ForeignKey(
+        DossierFile,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ảnh chụp đã làm phẳng")
+        verbose_name_plural = _("ảnh chụp đã làm phẳng")
+
+    def __str__(self) -> str:
+        return f"{self.original_id} → {self.derived_id or self.outcome}"

@@ -28,3 +28,12 @@ def consume_scan_hot_folder() -> dict[str, list[str]]:
     """Periodic (beat): take the files the network scanners dropped in the folder."""
     result = services.hot_folder_consume()
     return {"processed": result.processed, "failed": result.failed}
+
+
+@shared_task(**RETRY)
+def flatten_dossier_photo(file_id: int) -> str | None:
+    """Make the flat, searchable PDF of a photo uploaded to a dossier; idempotent."""
+    from .photos import dossier_photo_flatten
+
+    record = dossier_photo_flatten(file_id=file_id)
+    return record.outcome if record is not None else None

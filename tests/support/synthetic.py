@@ -20,6 +20,7 @@ batch, so a failing benchmark batch can be reproduced.
 # The Vietnamese sample sentences below read best one to a line (tests/** allow
 # long lines).
 
+import io
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -230,7 +231,7 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> list[str]:
 
 
 def text_page(
-    rng: random.Random, dpi: int, *, lines_min: int = 8
+    rng: random.Random, dpi: int, *, lines_min: int = 8, lines_max: int = 34
 ) -> tuple[np.ndarray, str]:
     """An upright A4 page of Vietnamese text at `dpi`, and the text drawn on it."""
     image = Image.fromarray(_canvas(dpi))
@@ -257,7 +258,7 @@ def text_page(
     font = _font(face, size)
     leading = round(size * rng.uniform(1.4, 1.7))
     bottom = image.height - round(25 * px)
-    target = rng.randint(lines_min, 34)
+    target = rng.randint(lines_min, max(lines_min, lines_max))
     count = 0
     while count < target and y + leading < bottom:
         paragraph = " ".join(rng.sample(SENTENCES, rng.randint(1, 3)))
@@ -532,3 +533,272 @@ def character_accuracy(ocr: str, truth: str) -> float:
     if not truth:
         return 1.0 if not ocr else 0.0
     return max(0.0, 1.0 - edit_distance(ocr, truth) / len(truth))
+
+
+# --- Colour pages, phone photos, fax-like pages (issue 17) ---------------------
+
+SEAL_BGR = (38, 32, 206)  # the red of an agency seal (hue ≈ 358°)
+SIGNATURE_BGR = (160, 62, 24)  # ballpoint blue (hue ≈ 214°)
+
+
+def hue_degrees(bgr) -> float:
+    """The hue of one BGR colour in degrees (0–360), as people compare colours."""
+    pixel = np.uint8([[list(bgr)]])
+    hsv = cv2.cvtColor(pixel, cv2.COLOR_BGR2HSV_FULL)
+    return float(hsv[0, 0, 0]) * 360.0 / 256.0
+
+
+def hue_difference(a: float, b: float) -> float:
+    d = abs(a - b) % 360.0
+    return min(d, 360.0 - d)
+
+
+def region_hue(bgr: np.ndarray, *, min_chroma: int = 60) -> float | None:
+    """The circular mean hue (degrees) of the strongly coloured pixels of a region."""
+    pixels = bgr.reshape(-1, 3).astype(np.int16)
+    chroma = pixels.max(axis=1) - pixels.min(axis=1)
+    coloured = pixels[chroma >= min_chroma].astype(np.uint8)
+    if len(coloured) < 20:
+        return None
+    hsv = cv2.cvtColor(coloured.reshape(-1, 1, 3), cv2.COLOR_BGR2HSV_FULL)
+    angles = hsv[:, 0, 0].astype(np.float64) * 2 * np.pi / 256.0
+    mean = np.arctan2(np.sin(angles).mean(), np.cos(angles).mean())
+    return float(np.degrees(mean) % 360.0)
+
+
+@dataclass
+class ColourPage:
+    image: np.ndarray  # BGR, upright, A4 at dpi
+    text: str
+    seal_box: tuple[int, int, int, int]  # x, y, w, h of the seal in image pixels
+    seal_hue: float
+
+
+def colour_page(rng: random.Random, dpi: int) -> ColourPage:
+    """A text page carrying a red round seal over the signature block and a blue
+    handwritten signature, as a signed Vietnamese document looks."""
+    gray, text = text_page(rng, dpi, lines_min=8, lines_max=20)
+    image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    height, width = gray.shape
+    px = dpi / 25.4
+    radius = round(rng.uniform(18, 21) * px)  # a 36–42 mm seal
+    cx = round(width - rng.uniform(45, 60) * px)
+    # The signature block sits below the text: nothing drawn is covered.
+    last_ink = int(np.nonzero((gray < 128).any(axis=1))[0].max())
+    cy = min(height - radius - round(12 * px), last_ink + radius + round(8 * px))
+    seal = image.copy()
+    cv2.circle(seal, (cx, cy), radius, SEAL_BGR, max(2, round(1.2 * px)))
+    cv2.circle(seal, (cx, cy), round(radius * 0.72), SEAL_BGR, max(1, round(0.5 * px)))
+    star = [
+        (
+            cx + round(radius * 0.3 * np.cos(np.pi / 2 + k * 4 * np.pi / 5)),
+            cy - round(radius * 0.3 * np.sin(np.pi / 2 + k * 4 * np.pi / 5)),
+        )
+        for k in range(5)
+    ]
+    cv2.fillPoly(seal, [np.array(star, np.int32)], SEAL_BGR)
+    # Blue signature: a few strokes of a smooth random curve, left of the seal.
+    points = []
+    x0, y0 = cx - round(1.6 * radius), cy + round(0.2 * radius)
+    for k in range(140):
+        t = k / 139
+        points.append(
+            (
+                x0 + round(t * 1.3 * radius),
+                y0
+                + round(
+                    0.35 * radius * np.sin(t * rng.uniform(9, 14)) - 0.3 * radius * t
+                ),
+            )
+        )
+    cv2.polylines(
+        seal,
+        [np.array(points, np.int32)],
+        False,
+        SIGNATURE_BGR,
+        max(2, round(0.45 * px)),
+    )
+    # Ink is translucent: the seal multiplies over the text below it.
+    image = (image.astype(np.float32) * seal.astype(np.float32) / 255.0).astype(
+        np.uint8
+    )
+    box = (cx - radius, cy - radius, 2 * radius, 2 * radius)
+    return ColourPage(image, text, box, hue_degrees(SEAL_BGR))
+
+
+def scan_colour(page: np.ndarray, rng: random.Random, quality: int = 85) -> np.ndarray:
+    """A flatbed colour scan: off-white paper, slight noise, JPEG artefacts."""
+    image = page.astype(np.float32)
+    paper = np.array(
+        [rng.uniform(236, 248), rng.uniform(238, 250), rng.uniform(240, 252)]
+    )
+    image = 12 + (paper - 12) * image / 255.0
+    cv2.setRNGSeed(rng.getrandbits(31))
+    noise = np.empty(image.shape, np.float32)
+    cv2.randn(noise, 0.0, 2.5)
+    image = np.clip(image + noise, 0, 255).astype(np.uint8)
+    ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return cv2.imdecode(data, cv2.IMREAD_COLOR)
+
+
+def write_colour_pdf(pages, path: Path, dpi: int, quality: int = 85) -> Path:
+    """A PDF of colour JPEG pages (BGR arrays), as a colour scanner writes it."""
+    images = [Image.fromarray(np.ascontiguousarray(p[:, :, ::-1])) for p in pages]
+    images[0].save(
+        path,
+        "PDF",
+        save_all=True,
+        append_images=images[1:],
+        resolution=float(dpi),
+        quality=quality,
+    )
+    return path
+
+
+def _desk(rng: random.Random, width: int, height: int) -> np.ndarray:
+    """A wood-like desk: streaks along one direction and blotches, mid-dark."""
+    base = np.array([rng.uniform(40, 90), rng.uniform(60, 110), rng.uniform(90, 140)])
+    streaks = np.random.default_rng(rng.getrandbits(32)).normal(
+        0, 1, (1, width // 4 + 1)
+    )
+    streaks = cv2.resize(
+        cv2.GaussianBlur(streaks.astype(np.float32), (0, 0), 3), (width, height)
+    )
+    blotch = np.random.default_rng(rng.getrandbits(32)).normal(
+        0, 1, (height // 64 + 1, width // 64 + 1)
+    )
+    blotch = cv2.resize(
+        blotch.astype(np.float32), (width, height), interpolation=cv2.INTER_CUBIC
+    )
+    texture = 14 * streaks + 10 * blotch
+    return np.clip(base[None, None, :] + texture[:, :, None], 0, 255).astype(np.uint8)
+
+
+@dataclass
+class PhonePhoto:
+    jpeg: bytes  # as the phone wrote it: pixels stored turned, EXIF says how
+    corners: np.ndarray  # the page's corners in the upright photo (tl, tr, br, bl)
+    keystone: float  # degrees of camera tilt simulated
+    exif_orientation: int
+
+
+def phone_photo(
+    page: np.ndarray,
+    rng: random.Random,
+    *,
+    megapixels: float = 12.0,
+    keystone: float | None = None,
+    orientation: int | None = None,
+    quality: int = 88,
+) -> PhonePhoto:
+    """A phone photo of an upright page (gray or BGR) lying on a desk: perspective
+    (camera tilted up to ±25°), a little in-plane turn, a shadow and light
+    fall-off, sensor noise, JPEG; pixels stored turned with an EXIF orientation."""
+    if page.ndim == 2:
+        page = cv2.cvtColor(page, cv2.COLOR_GRAY2BGR)
+    height = round((megapixels * 1e6 * 4 / 3) ** 0.5)
+    width = round(height * 3 / 4)  # portrait photo, 3:4
+    photo = _desk(rng, width, height).astype(np.float32)
+    keystone = rng.uniform(-25, 25) if keystone is None else keystone
+    squeeze = 1 - 0.55 * np.sin(np.radians(abs(keystone)))
+    page_h = height * rng.uniform(0.72, 0.82)
+    page_w = page_h * 210 / 297
+    cx, cy = (
+        width / 2 + rng.uniform(-0.04, 0.04) * width,
+        height / 2 + rng.uniform(-0.03, 0.03) * height,
+    )
+    near, far = page_w / 2, page_w / 2 * squeeze
+    top, bottom = (far, near) if keystone >= 0 else (near, far)
+    depth = page_h / 2 * (1 - 0.15 * np.sin(np.radians(abs(keystone))))
+    corners = np.array(
+        [
+            [cx - top, cy - depth],
+            [cx + top, cy - depth],
+            [cx + bottom, cy + depth],
+            [cx - bottom, cy + depth],
+        ],
+        dtype=np.float32,
+    )
+    turn = np.radians(rng.uniform(-6, 6))
+    rot = np.array(
+        [[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]], np.float32
+    )
+    corners = (corners - [cx, cy]) @ rot.T + [cx, cy]
+    src = np.array(
+        [
+            [0, 0],
+            [page.shape[1] - 1, 0],
+            [page.shape[1] - 1, page.shape[0] - 1],
+            [0, page.shape[0] - 1],
+        ],
+        dtype=np.float32,
+    )
+    matrix = cv2.getPerspectiveTransform(src, corners.astype(np.float32))
+    warped = cv2.warpPerspective(page, matrix, (width, height), flags=cv2.INTER_AREA)
+    mask = (
+        cv2.warpPerspective(
+            np.full(page.shape[:2], 255, np.uint8),
+            matrix,
+            (width, height),
+            flags=cv2.INTER_LINEAR,
+        ).astype(np.float32)[:, :, None]
+        / 255.0
+    )
+    photo = photo * (1 - mask) + warped.astype(np.float32) * mask
+    # Light: a gradient across the frame and a soft shadow from one side.
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    angle = rng.uniform(0, 2 * np.pi)
+    ramp = np.cos(angle) * xx / width + np.sin(angle) * yy / height
+    light = 0.95 - 0.25 * (ramp - ramp.min()) / (np.ptp(ramp) + 1e-6)
+    edge = rng.uniform(0.15, 0.4) * width
+    shadow = 1 - 0.32 / (1 + np.exp((xx - edge) / (0.05 * width)))
+    photo *= (light * shadow)[:, :, None]
+    photo *= np.array([0.97, 1.0, 1.03])  # warm indoor light
+    cv2.setRNGSeed(rng.getrandbits(31))
+    noise = np.empty(photo.shape, np.float32)
+    cv2.randn(noise, 0.0, 3.0)
+    photo = np.clip(photo + noise, 0, 255).astype(np.uint8)
+    orientation = rng.choice([1, 6, 8, 3]) if orientation is None else orientation
+    # EXIF orientation says how to turn the stored pixels to show them upright.
+    store = {
+        1: photo,
+        6: cv2.rotate(photo, cv2.ROTATE_90_COUNTERCLOCKWISE),
+        8: cv2.rotate(photo, cv2.ROTATE_90_CLOCKWISE),
+        3: cv2.rotate(photo, cv2.ROTATE_180),
+    }[orientation]
+    image = Image.fromarray(np.ascontiguousarray(store[:, :, ::-1]))
+    exif = Image.Exif()
+    exif[0x010F] = "SynthPhone"
+    exif[0x0110] = "SP-12"
+    exif[0x0112] = orientation
+    exif.get_ifd(0x8769)[0x829A] = 1 / 60  # exposure time: only cameras write it
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality, exif=exif.tobytes())
+    return PhonePhoto(out.getvalue(), corners, keystone, orientation)
+
+
+def fax_page(rng: random.Random, dpi: int = 150) -> tuple[np.ndarray, str]:
+    """A bitonal (black/white) text page at a fax's or an old scanner's resolution."""
+    gray, text = text_page(rng, dpi)
+    noise = np.random.default_rng(rng.getrandbits(32)).normal(0, 18, gray.shape)
+    bitonal = np.where(gray.astype(np.float32) + noise < 150, 0, 255).astype(np.uint8)
+    return bitonal, text
+
+
+def write_bitonal(pages, path: Path, dpi: int) -> Path:
+    """Bitonal pages as a G4 TIFF, or as a PDF of 1-bit images (by the suffix)."""
+    images = [Image.fromarray(p).convert("1") for p in pages]
+    if Path(path).suffix.lower() == ".pdf":
+        images[0].save(
+            path, "PDF", save_all=True, append_images=images[1:], resolution=float(dpi)
+        )
+    else:
+        images[0].save(
+            path,
+            "TIFF",
+            save_all=True,
+            append_images=images[1:],
+            dpi=(dpi, dpi),
+            compression="group4",
+        )
+    return path

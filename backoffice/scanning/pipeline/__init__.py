@@ -30,7 +30,9 @@ from .errors import ScanInputError
 from .results import (
     LOW_CONFIDENCE,
     REVIEW_BEFORE_COVER,
+    REVIEW_DARK_PAGE,
     REVIEW_LOW_CONFIDENCE,
+    REVIEW_PHOTO_NO_PAGE,
     REVIEW_UNMATCHED,
     REVIEW_UNREADABLE_SHEET,
     ComponentResult,
@@ -46,7 +48,9 @@ __all__ = [
     "LOW_CONFIDENCE",
     "OCR_PAGE_SEPARATOR",
     "REVIEW_BEFORE_COVER",
+    "REVIEW_DARK_PAGE",
     "REVIEW_LOW_CONFIDENCE",
+    "REVIEW_PHOTO_NO_PAGE",
     "REVIEW_UNMATCHED",
     "REVIEW_UNREADABLE_SHEET",
     "ComponentResult",
@@ -184,6 +188,14 @@ def scan_run(
                 pdf_path=page.pdf_path,
                 timings=page.timings,
                 cpu_timings=page.cpu_timings,
+                has_colour=page.has_colour,
+                source_dpi=page.source_dpi,
+                ocr_dpi=page.ocr_dpi,
+                camera=page.camera,
+                flattened=page.flattened,
+                dark=page.dark,
+                encoding=page.encoding,
+                pdf_bytes=page.pdf_bytes,
             )
         )
     return ScanResult(
@@ -204,6 +216,10 @@ def _review_reason(
     """Why a page that is in no component needs a person ("" when it needs none)."""
     if page.index in weak:
         return REVIEW_LOW_CONFIDENCE
+    if page.dark:
+        return REVIEW_DARK_PAGE
+    if page.no_page:
+        return REVIEW_PHOTO_NO_PAGE
     if page.blank or (page.sheet is not None and not page.sheet_unreadable):
         return ""
     if page.sheet_unreadable:

@@ -6,6 +6,7 @@ needs. Steps never talk to each other except through the context.
 """
 
 import abc
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ class PageContext:
     ocr: bool
     outdir: Path  # per-batch folder for this run's page files
     image: np.ndarray | None = None  # grayscale, modified in place by the steps
+    colour: np.ndarray | None = None  # BGR beside it while the page may have colour
     rotation: int = 0
     skew: float = 0.0
     blank: bool = False
@@ -40,11 +42,28 @@ class PageContext:
     cpu_timings: dict[str, float] = field(default_factory=dict)  # this thread's CPU
     placement: tuple | None = None  # (DossierPlan, ComponentPlan) after the split
     line_angle: float | None = None  # tilt of the text lines once upright (degrees)
+    has_colour: bool = False  # seals, signatures, photos: kept in colour in the PDF
+    source_dpi: float | None = None  # the source's own resolution, when known
+    ocr_dpi: int | None = None  # set when OCR read the page upscaled to this dpi
+    camera: bool = False  # the source is a camera photo
+    flattened: bool = False  # a photographed page found, warped to A4, light evened
+    no_page: bool = False  # a camera photo in which no page was found
+    dark: bool = False  # an all-black page: nothing on it can be read
+    encoding: str = ""  # how the page image is kept in the PDF (pdfpage.ENCODINGS)
+    pdf_bytes: int = 0  # size of the one-page PDF
     _reduced: dict = field(default_factory=dict, repr=False)
 
     def drop_images(self) -> None:
         self.image = None
+        self.colour = None
         self._reduced = {}
+
+    def transform(self, change: Callable[[np.ndarray], np.ndarray]) -> None:
+        """Apply one geometric change (crop, turn, deskew) to the page and to its
+        colour copy alike, so both stay pixel for pixel the same page."""
+        self.image = np.ascontiguousarray(change(self.image))
+        if self.colour is not None:
+            self.colour = np.ascontiguousarray(change(self.colour))
 
     def reduced(self, target: int = ANALYSIS_DPI) -> np.ndarray:
         """A reduced copy of the current image, made once per image and size."""

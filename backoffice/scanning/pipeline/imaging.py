@@ -55,7 +55,7 @@ def rotate_small(image: np.ndarray, degrees_ccw: float) -> np.ndarray:
         (width, height),
         flags=cv2.INTER_LINEAR,
         borderMode=cv2.BORDER_CONSTANT,
-        borderValue=255,
+        borderValue=(255, 255, 255),
     )
 
 

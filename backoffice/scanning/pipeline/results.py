@@ -16,6 +16,8 @@ REVIEW_BEFORE_COVER = "before_cover"
 REVIEW_UNREADABLE_SHEET = "unreadable_sheet"
 REVIEW_LOW_CONFIDENCE = "low_confidence"
 REVIEW_UNMATCHED = "unmatched"
+REVIEW_DARK_PAGE = "dark_page"
+REVIEW_PHOTO_NO_PAGE = "photo_no_page"
 
 
 @dataclass
@@ -39,6 +41,14 @@ class PageResult:
     pdf_path: Path | None = None  # one-page PDF, with a text layer when OCR ran
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step
     cpu_timings: dict[str, float] = field(default_factory=dict)  # CPU seconds per step
+    has_colour: bool = False  # kept in colour in the PDF (seal, signature, photo)
+    source_dpi: float | None = None  # the source's own resolution, when known
+    ocr_dpi: int | None = None  # OCR read an upscaled copy at this dpi
+    camera: bool = False  # the source is a camera photo
+    flattened: bool = False  # the photographed page was found and flattened to A4
+    dark: bool = False  # all black: nothing to read
+    encoding: str = ""  # bitonal / grey / colour_patches / colour
+    pdf_bytes: int = 0  # size of the one-page PDF
 
     @property
     def low_confidence(self) -> bool:
@@ -105,6 +115,10 @@ class ScanResult:
                     "blank": page.blank,
                     "sheet": page.sheet.kind if page.sheet else None,
                     "ocr_confidence": page.ocr_confidence,
+                    "colour": page.has_colour,
+                    "flattened": page.flattened,
+                    "source_dpi": (round(page.source_dpi) if page.source_dpi else None),
+                    "ocr_dpi": page.ocr_dpi,
                 }
                 for page in self.pages
             ],

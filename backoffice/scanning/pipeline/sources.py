@@ -24,20 +24,33 @@ from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from backoffice.dossiers.filetypes import HEAD_BYTES, JPG, PDF, PNG, TIFF, sniff
+from backoffice.dossiers.filetypes import (
+    HEAD_BYTES,
+    HEIC,
+    JPG,
+    PDF,
+    PNG,
+    TIFF,
+    register_heif_opener,
+    sniff,
+)
 
 from .errors import ScanInputError
+from .photo import is_camera_image, upright_rgb
+
+register_heif_opener()
 
 MAX_PAGES = 2000
 MAX_IMAGE_PIXELS = 120_000_000  # A3 at 600 dpi is ~70 MP; bigger is not a scan
 
 # What the pipeline renders: the shared sniffer's kinds (backoffice.dossiers.filetypes).
-SCAN_KINDS = (PDF, TIFF, JPG, PNG)
-_LABELS = {PDF: "PDF", TIFF: "TIFF", JPG: "JPEG", PNG: "PNG"}
+SCAN_KINDS = (PDF, TIFF, JPG, PNG, HEIC)
+_LABELS = {PDF: "PDF", TIFF: "TIFF", JPG: "JPEG", PNG: "PNG", HEIC: "HEIC"}
 
 
 def sniff_scan_file(path: Path) -> str:
-    """ "pdf", "tiff", "jpg" or "png" by the file's first bytes, never its name.
+    """ "pdf", "tiff", "jpg", "png" or "heic" by the file's first bytes, never
+    its name.
 
     The one sniffer of the product decides, with its strict rules: a signature
     counts only at the very start of the file.
@@ -55,7 +68,11 @@ def sniff_scan_file(path: Path) -> str:
     kind = sniff(head)
     if kind not in SCAN_KINDS:
         raise ScanInputError(
-            f"Tệp {path.name} không phải định dạng được hỗ trợ (PDF, TIFF, JPEG, PNG)."
+            _(
+                "Tệp %(name)s không phải định dạng được hỗ trợ "
+                "(PDF, TIFF, JPEG, PNG, HEIC)."
+            )
+            % {"name": path.name}
         )
     return kind
 
@@ -173,7 +190,23 @@ _PLACEMENT = re.compile(
 )
 
 
+@dataclass
+class Rendered:
+    """A rendered page: grayscale for the steps, colour when the source has it."""
+
+    gray: np.ndarray
+    colour: np.ndarray | None = None  # BGR, same size as gray
+    source_dpi: float | None = None  # the source's own resolution, when known
+    camera: bool = False  # a phone or camera photo (EXIF camera tags, HEIC)
+
+
 def _scanner_jpeg(ref: PageRef, dpi: int) -> np.ndarray | None:
+    """The grayscale of `_scanner_image` (None when the page is not one JPEG)."""
+    rendered = _scanner_image(ref, dpi)
+    return None if rendered is None else rendered.gray
+
+
+def _scanner_image(ref: PageRef, dpi: int) -> Rendered | None:
     """A page that is nothing but one JPEG covering the page, as scanners write
     them, decoded straight from its bytes: several times faster than a full
     render. Anything else (text, masks, rotation, CMYK…) returns None and goes
@@ -185,7 +218,7 @@ def _scanner_jpeg(ref: PageRef, dpi: int) -> np.ndarray | None:
         return None
 
 
-def _scanner_jpeg_of(reader: PdfReader, ref: PageRef, dpi: int) -> np.ndarray | None:
+def _scanner_jpeg_of(reader: PdfReader, ref: PageRef, dpi: int) -> Rendered | None:
     try:
         page = reader.pages[ref.number]
         if int(page.get("/Rotate", 0) or 0) % 360:
@@ -224,28 +257,71 @@ def _scanner_jpeg_of(reader: PdfReader, ref: PageRef, dpi: int) -> np.ndarray | 
         ):
             return None
         data = np.frombuffer(image.get_data(), np.uint8)
+        colour = image.get("/ColorSpace") == "/DeviceRGB"
     except Exception:  # noqa: BLE001 — any surprise: the general renderer decides
         return None
     # Sized as poppler sizes a render, so both paths give the same pixels.
     target = (math.ceil(width / 72 * dpi - 1e-3), math.ceil(height / 72 * dpi - 1e-3))
-    flags = cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION
+    flags = cv2.IMREAD_IGNORE_ORIENTATION | (
+        cv2.IMREAD_COLOR if colour else cv2.IMREAD_GRAYSCALE
+    )
     decoded = cv2.imdecode(data, flags)
     if decoded is None:
         return None
-    if decoded.shape[1] != target[0] or decoded.shape[0] != target[1]:
-        shrinking = decoded.shape[1] > target[0]
-        decoded = cv2.resize(
-            decoded,
-            target,
-            interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC,
+    source_dpi = decoded.shape[1] / (width / 72)
+    decoded = _to_size(decoded, target)
+    if colour:
+        return Rendered(
+            gray=cv2.cvtColor(decoded, cv2.COLOR_BGR2GRAY),
+            colour=decoded,
+            source_dpi=source_dpi,
         )
-    return decoded
+    return Rendered(gray=decoded, source_dpi=source_dpi)
+
+
+def _to_size(image: np.ndarray, target: tuple[int, int]) -> np.ndarray:
+    if image.shape[1] == target[0] and image.shape[0] == target[1]:
+        return image
+    shrinking = image.shape[1] > target[0]
+    return cv2.resize(
+        image, target, interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
+    )
+
+
+def _single_image_dpi(ref: PageRef) -> float | None:
+    """The resolution of the one image that makes a page (a fax, a scanner's
+    bitonal page), from its pixel width and the page width; None otherwise."""
+    try:
+        with ref.path.open("rb") as handle:
+            page = PdfReader(handle, strict=False).pages[ref.number]
+            resources = page.get("/Resources")
+            resources = resources.get_object() if resources is not None else {}
+            xobjects = resources.get("/XObject")
+            xobjects = xobjects.get_object() if xobjects is not None else {}
+            if len(xobjects) != 1 or "/Font" in resources:
+                return None
+            image = next(iter(xobjects.values())).get_object()
+            if image.get("/Subtype") != "/Image":
+                return None
+            inches = float(page.mediabox.width) / 72
+            if int(page.get("/Rotate", 0) or 0) % 180:
+                inches = float(page.mediabox.height) / 72
+            return float(image["/Width"]) / inches
+    except Exception:  # noqa: BLE001 — unknown is an answer here
+        return None
 
 
 def render_page(ref: PageRef, dpi: int) -> np.ndarray:
     """The page as an 8-bit grayscale array at `dpi`."""
+    return render_page_full(ref, dpi).gray
+
+
+def render_page_full(ref: PageRef, dpi: int) -> Rendered:
+    """The page at `dpi`: grayscale, its colour when the source has colour, and
+    the source's own resolution. A camera photo is left at its own size (the
+    photo step finds the page in it and flattens it to A4 at `dpi`)."""
     if ref.kind == PDF:
-        fast = _scanner_jpeg(ref, dpi)
+        fast = _scanner_image(ref, dpi)
         if fast is not None:
             return fast
         try:
@@ -254,36 +330,61 @@ def render_page(ref: PageRef, dpi: int) -> np.ndarray:
                 dpi=dpi,
                 first_page=ref.number + 1,
                 last_page=ref.number + 1,
-                grayscale=True,
                 thread_count=1,
                 userpw="",
             )
         except (PDFPageCountError, PDFSyntaxError, PDFInfoNotInstalledError) as exc:
             raise ScanInputError(
-                f"Không dựng được trang {ref.number + 1} của {ref.path.name}."
+                _("Không dựng được trang %(page)s của %(name)s.")
+                % {"page": ref.number + 1, "name": ref.path.name}
             ) from exc
         if not images:
             raise ScanInputError(
-                f"Không dựng được trang {ref.number + 1} của {ref.path.name}."
+                _("Không dựng được trang %(page)s của %(name)s.")
+                % {"page": ref.number + 1, "name": ref.path.name}
             )
         image = images[0]
-        return np.asarray(image.convert("L"))
+        if image.mode in ("1", "L"):
+            gray, colour = np.asarray(image.convert("L")), None
+        else:
+            colour = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
+            gray = cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY)
+        return Rendered(gray=gray, colour=colour, source_dpi=_single_image_dpi(ref))
     try:
         with Image.open(ref.path) as image:
             image.seek(ref.number)
             source_dpi = image.info.get("dpi", (dpi, dpi))[0] or dpi
-            gray = image.convert("L")
+            camera = ref.number == 0 and is_camera_image(image)
+            if camera:
+                image = upright_rgb(image)
+            if image.mode in ("1", "L", "I;16", "I", "F", "LA"):
+                picture, colour_mode = image.convert("L"), False
+            else:
+                picture, colour_mode = image.convert("RGB"), True
     except (OSError, ValueError, EOFError, SyntaxError) as exc:
         label = _LABELS[ref.kind]
         raise ScanInputError(
-            f"Trang {ref.number + 1} của tệp {label} {ref.path.name} không đọc được."
+            _("Trang %(page)s của tệp %(label)s %(name)s không đọc được.")
+            % {"page": ref.number + 1, "label": label, "name": ref.path.name}
         ) from exc
     source_dpi = float(source_dpi)
-    if abs(source_dpi - dpi) > 1 and 50 <= source_dpi <= 1200:
+    if not camera and abs(source_dpi - dpi) > 1 and 50 <= source_dpi <= 1200:
         # Bring every page to the batch resolution so thresholds and the PDF agree.
         scale = dpi / source_dpi
-        size = (max(1, round(gray.width * scale)), max(1, round(gray.height * scale)))
-        gray = gray.resize(
+        size = (
+            max(1, round(picture.width * scale)),
+            max(1, round(picture.height * scale)),
+        )
+        picture = picture.resize(
             size, Image.Resampling.LANCZOS if scale > 1 else Image.Resampling.BOX
         )
-    return np.asarray(gray)
+    pixels = np.asarray(picture)
+    if not colour_mode:
+        return Rendered(gray=pixels, source_dpi=source_dpi, camera=camera)
+    colour = np.ascontiguousarray(pixels[:, :, ::-1])
+    return Rendered(
+        gray=cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY),
+        colour=colour,
+        source_dpi=None if camera else source_dpi,
+        camera=camera,
+    )

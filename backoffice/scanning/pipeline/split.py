@@ -7,6 +7,7 @@ Rules, in page order (blank pages are skipped and change nothing):
   its cover was lost: the separator carries both codes);
 - a page whose QR code was seen but not decoded may be a lost sheet: the pages
   after it cannot be placed safely, so they wait for a readable sheet;
+- an all-black page, or a camera photo with no page in it, is never placed;
 - a page that is not placed goes to the unmatched list for the review queue.
 """
 
@@ -68,6 +69,11 @@ def split_pages(pages: list[PageContext]) -> SplitPlan:
             continue
         if page.sheet_unreadable:
             current = None
+            unmatched.append(page.index)
+            continue
+        if page.dark or page.no_page:
+            # Nothing readable on it (all black, or a photo without a page): a
+            # person decides; the pages after it still follow their sheet.
             unmatched.append(page.index)
             continue
         if current is None:

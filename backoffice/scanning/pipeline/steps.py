@@ -6,14 +6,7 @@ so nothing is spent on them; a QR sheet's code also tells its orientation, which
 is cheaper and surer than reading text lines.
 """
 
-import os
-import shutil
-import subprocess
 import time
-import unicodedata
-from pathlib import Path
-
-from django.utils.translation import gettext as _
 
 import cv2
 import numpy as np
@@ -21,29 +14,64 @@ import zxingcpp
 
 from backoffice.scanning.sheets import parse_payload
 
+from . import photo
 from .base import PageContext, Step
-from .errors import ScanInputError
-from .imaging import (
-    ink_mask,
-    jpeg_pdf,
-    reduced,
-    rotate_right_angle,
-    rotate_small,
-)
+from .colour import has_colour
+from .imaging import ink_mask, rotate_right_angle, rotate_small
 from .layout import find_layout, refine_angle, upright_score
-from .sources import render_page
+from .sources import render_page_full
+from .write import (
+    JPEG_QUALITY,
+    TESSERACT,
+    TESSERACT_TIMEOUT,
+    THUMBNAIL_WIDTH,
+    Thumbnail,
+    WritePage,
+    tesseract_osd,
+)
 
-JPEG_QUALITY = 80
-TESSERACT = shutil.which("tesseract") or "/usr/bin/tesseract"
-THUMBNAIL_WIDTH = 240
-TESSERACT_TIMEOUT = 180  # seconds for one page; a dense A4 page takes 3–10 s
+__all__ = [
+    "JPEG_QUALITY",
+    "STEPS",
+    "TESSERACT",
+    "TESSERACT_TIMEOUT",
+    "THUMBNAIL_WIDTH",
+    "Thumbnail",
+    "WritePage",
+    "process_page",
+    "tesseract_osd",
+]
 
 
 class Render(Step):
+    """The page at the batch resolution, with its colour when it has some; a
+    camera photo has its page found, warped to A4 and its light evened."""
+
     name = "render"
 
     def run(self, page: PageContext) -> None:
-        page.image = np.ascontiguousarray(render_page(page.ref, page.dpi))
+        rendered = render_page_full(page.ref, page.dpi)
+        page.image = np.ascontiguousarray(rendered.gray)
+        page.colour = rendered.colour
+        page.source_dpi = rendered.source_dpi
+        page.camera = rendered.camera
+        if not rendered.camera:
+            return
+        bgr = (
+            rendered.colour
+            if rendered.colour is not None
+            else cv2.cvtColor(rendered.gray, cv2.COLOR_GRAY2BGR)
+        )
+        try:
+            flat, _corners = photo.flatten(bgr, page.dpi)
+        except photo.NoPageFound:
+            # Kept as photographed; unless the page fills the frame already, the
+            # page record says no page was found and a person looks at it.
+            page.no_page = not photo.looks_flat(page.image)
+            return
+        page.colour = np.ascontiguousarray(flat)
+        page.image = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)
+        page.flattened = True
 
 
 class CropBorders(Step):
@@ -56,6 +84,11 @@ class CropBorders(Step):
     def run(self, page: PageContext) -> None:
         image = page.image
         small = page.reduced()
+        # All black (lid open, lens covered): not a border to crop away, and not
+        # blank either, but a page with nothing to read; it goes to review.
+        page.dark = photo.is_dark(small)
+        if page.dark:
+            return
         scale = image.shape[0] / small.shape[0]
         dark = (small < self.DARK).astype(np.uint8)
         count, labels, stats, _centroids = cv2.connectedComponentsWithStats(
@@ -80,15 +113,19 @@ class CropBorders(Step):
             (image.shape[1], image.shape[0]),
             interpolation=cv2.INTER_NEAREST,
         )
-        image = cv2.max(image, full)  # border pixels become white, the rest unchanged
+        # Border pixels become white, the rest unchanged.
+        page.transform(
+            lambda pixels: cv2.max(
+                pixels, full if pixels.ndim == 2 else cv2.merge([full] * 3)
+            )
+        )
         # Crop rows/columns that are entirely border.
         rows = np.nonzero(border.min(axis=1) == 0)[0]
         cols = np.nonzero(border.min(axis=0) == 0)[0]
         if rows.size and cols.size:
             top, bottom = int(rows[0] * scale), int((rows[-1] + 1) * scale)
             left, right = int(cols[0] * scale), int((cols[-1] + 1) * scale)
-            image = image[top:bottom, left:right]
-        page.image = np.ascontiguousarray(image)
+            page.transform(lambda pixels: pixels[top:bottom, left:right])
 
 
 class DetectBlank(Step):
@@ -99,6 +136,9 @@ class DetectBlank(Step):
     INK_FRACTION = 0.0003
     MARGIN = 0.04
     SPECK_AREA_MM2 = 0.5
+
+    def can_run(self, page: PageContext) -> bool:
+        return not page.dark
 
     def run(self, page: PageContext) -> None:
         small = page.reduced()
@@ -115,6 +155,22 @@ class DetectBlank(Step):
         areas = stats[1:, cv2.CC_STAT_AREA]
         ink = float(areas[areas > speck].sum())
         page.blank = ink < self.INK_FRACTION * inner.size
+
+
+class DetectColour(Step):
+    """Whether the page carries colour (a seal, a signature, a photo); the colour
+    copy of a page without any is dropped at once, so the later steps turn and
+    deskew one grey image only."""
+
+    name = "colour"
+
+    def can_run(self, page: PageContext) -> bool:
+        return page.colour is not None
+
+    def run(self, page: PageContext) -> None:
+        page.has_colour = not page.blank and has_colour(page.colour, page.dpi)
+        if not page.has_colour:
+            page.colour = None
 
 
 class ReadSheet(Step):
@@ -135,7 +191,7 @@ class ReadSheet(Step):
     ]
 
     def can_run(self, page: PageContext) -> bool:
-        return not page.blank
+        return not page.blank and not page.dark
 
     def run(self, page: PageContext) -> None:
         seen_error = False
@@ -219,14 +275,14 @@ class Orient(Step):
     UNSURE = 0.04
 
     def can_run(self, page: PageContext) -> bool:
-        return not page.blank
+        return not page.blank and not page.dark
 
     def run(self, page: PageContext) -> None:
         rotation = page.qr_rotation
         if rotation is None:
             rotation = self._from_text(page)
         if rotation:
-            page.image = np.ascontiguousarray(rotate_right_angle(page.image, rotation))
+            page.transform(lambda pixels: rotate_right_angle(pixels, rotation))
         page.rotation = rotation
 
     def _from_text(self, page: PageContext) -> int:
@@ -261,7 +317,7 @@ class Deskew(Step):
     MIN_ANGLE = 0.05
 
     def can_run(self, page: PageContext) -> bool:
-        return not page.blank
+        return not page.blank and not page.dark
 
     def run(self, page: PageContext) -> None:
         # The orientation step measured the lines already (a half turn keeps their
@@ -273,170 +329,14 @@ class Deskew(Step):
             return
         # The projection angle is the lines' tilt; turning the other way levels them.
         page.skew = round(-angle, 3)
-        page.image = rotate_small(page.image, page.skew)
-
-
-def _tesseract_env() -> dict:
-    # OpenMP threads inside Tesseract fight each other on two cores (3 s → 16 s a
-    # page); one thread per process and pages in parallel is far faster.
-    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
-
-
-def tesseract_osd(page: PageContext) -> int | None:
-    """Tesseract's orientation detection (slow, ~1 s): only for pages the text
-    lines leave undecided. Returns the clockwise correction."""
-    small = reduced(page.image, page.dpi, 300)
-    path = page.path(".osd.png")
-    cv2.imwrite(str(path), small)
-    try:
-        done = subprocess.run(  # noqa: S603 — fixed argv, no shell
-            [
-                TESSERACT,
-                str(path),
-                "stdout",
-                "--psm",
-                "0",
-                "--dpi",
-                str(min(page.dpi, 300)),
-            ],
-            capture_output=True,
-            text=True,
-            env=_tesseract_env(),
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    finally:
-        path.unlink(missing_ok=True)
-    for line in done.stdout.splitlines():
-        if line.startswith("Rotate:"):
-            return int(line.split(":")[1]) % 360
-    return None
-
-
-def _parse_tsv(path: Path) -> float | None:
-    weighted = weight = 0.0
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return None
-    for line in lines[1:]:
-        cells = line.split("\t")
-        if len(cells) < 12 or cells[0] != "5":
-            continue
-        try:
-            conf = float(cells[10])
-        except ValueError:
-            continue
-        text = cells[11].strip()
-        if conf < 0 or not text:
-            continue
-        weighted += conf * len(text)
-        weight += len(text)
-    return round(weighted / weight, 2) if weight else None
-
-
-class WritePage(Step):
-    """The upright page as JPEG, and a one-page PDF: with OCR, Tesseract writes the
-    PDF with its text layer, the TSV (confidence) and the text in one call, so the
-    pipeline costs little beyond Tesseract itself."""
-
-    name = "write"
-
-    def can_run(self, page: PageContext) -> bool:
-        return not page.blank
-
-    def run(self, page: PageContext) -> None:
-        jpeg = page.path(".jpg")
-        ok, data = cv2.imencode(
-            ".jpg", page.image, [cv2.IMWRITE_JPEG_QUALITY, JPEG_QUALITY]
-        )
-        if not ok:
-            raise ScanInputError(
-                _("Không ghi được ảnh trang %(page)s.") % {"page": page.index + 1}
-            )
-        data = _with_dpi(data.tobytes(), page.dpi)
-        jpeg.write_bytes(data)
-        page.image_path = jpeg
-        if page.ocr and page.sheet is None:
-            self._ocr(page, jpeg)
-        else:
-            pdf = page.path(".pdf")
-            height, width = page.image.shape[:2]
-            pdf.write_bytes(jpeg_pdf(data, width=width, height=height, dpi=page.dpi))
-            page.pdf_path = pdf
-
-    def _ocr(self, page: PageContext, jpeg: Path) -> None:
-        base = page.path("")
-        try:
-            done = subprocess.run(  # noqa: S603 — fixed argv, no shell
-                [
-                    TESSERACT,
-                    str(jpeg),
-                    str(base),
-                    "-l",
-                    "vie",
-                    "--dpi",
-                    str(page.dpi),
-                    "--psm",
-                    "3",
-                    "pdf",
-                    "tsv",
-                    "txt",
-                ],
-                capture_output=True,
-                text=True,
-                env=_tesseract_env(),
-                timeout=TESSERACT_TIMEOUT,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise ScanInputError(
-                f"Nhận dạng chữ trang {page.index + 1} quá lâu."
-            ) from exc
-        pdf = base.with_suffix(".pdf")
-        if done.returncode != 0 or not pdf.exists():
-            detail = done.stderr.strip()[:200]
-            raise ScanInputError(
-                f"Nhận dạng chữ trang {page.index + 1} thất bại: {detail}"
-            )
-        page.pdf_path = pdf
-        txt = base.with_suffix(".txt")
-        page.ocr_text = unicodedata.normalize(
-            "NFC", txt.read_text(encoding="utf-8")
-        ).strip()
-        page.ocr_confidence = _parse_tsv(base.with_suffix(".tsv"))
-
-
-def _with_dpi(jpeg: bytes, dpi: int) -> bytes:
-    """Set the JFIF density so viewers and Tesseract know the page's size."""
-    if jpeg[2:4] == b"\xff\xe0" and jpeg[6:11] == b"JFIF\x00":
-        density = bytes([1]) + dpi.to_bytes(2, "big") + dpi.to_bytes(2, "big")
-        return jpeg[:13] + density + jpeg[18:]
-    return jpeg
-
-
-class Thumbnail(Step):
-    name = "thumbnail"
-
-    def run(self, page: PageContext) -> None:
-        image = page.reduced()  # shrink the cheap way first, then to size
-        scale = THUMBNAIL_WIDTH / image.shape[1]
-        size = (THUMBNAIL_WIDTH, max(1, round(image.shape[0] * scale)))
-        thumb = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
-        path = page.path(".thumb.jpg")
-        cv2.imwrite(str(path), thumb, [cv2.IMWRITE_JPEG_QUALITY, 75])
-        page.thumbnail_path = path
-
-    def cleanup(self, page: PageContext) -> None:
-        page.image = None
+        page.transform(lambda pixels: rotate_small(pixels, page.skew))
 
 
 STEPS: list[Step] = [
     Render(),
     CropBorders(),
     DetectBlank(),
+    DetectColour(),
     ReadSheet(),
     Orient(),
     Deskew(),

@@ -91,3 +91,18 @@ def test_a_script_behind_junk_cannot_slip_into_a_scan_batch(settings) -> None:
             content=JUNK + _pdf(script=True),
         )
     assert not ScanBatch.objects.exists()
+
+
+def test_heic_is_known_by_its_brand_and_only_at_its_place() -> None:
+    from PIL import Image
+
+    from backoffice.dossiers.filetypes import normalise_extension, register_heif_opener
+
+    register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (10, 120, 200)).save(out, "HEIF")
+    heic = out.getvalue()
+    assert sniff(heic[:16]) == "heic"
+    assert sniff(b"\x00\x00\x00\x18ftypisom" + bytes(8)) is None  # an MP4 video
+    assert sniff(b"JUNK" + heic) is None
+    assert normalise_extension("HEIF") == "heic"

@@ -77,6 +77,8 @@ def test_review_reasons_are_the_stored_choices() -> None:
         results.REVIEW_UNREADABLE_SHEET,
         results.REVIEW_LOW_CONFIDENCE,
         results.REVIEW_UNMATCHED,
+        results.REVIEW_DARK_PAGE,
+        results.REVIEW_PHOTO_NO_PAGE,
     } == set(ReviewReason.values)
 
 
@@ -191,3 +193,35 @@ def test_the_pipeline_takes_badly_read_pages_out_of_their_component(
     assert [c.pages for d in held.dossiers for c in d.components] == []
     assert held.pages[2].review_reason == results.REVIEW_LOW_CONFIDENCE
     assert held.unmatched_pages == [2]
+
+
+def test_the_page_record_says_how_the_page_was_read_and_kept(batch, tmp_path) -> None:
+    """Issue 17: colour kept, the source's resolution, OCR upscaled, photo
+    flattened, and an all-black page waiting for a rescan."""
+    pages = [
+        _page(
+            0,
+            has_colour=True,
+            source_dpi=149.6,
+            ocr_dpi=300,
+            flattened=True,
+            review_reason=results.REVIEW_PHOTO_NO_PAGE,
+            pdf_path=_pdf(tmp_path / "p0.pdf"),
+        ),
+        _page(1, dark=True, review_reason=results.REVIEW_DARK_PAGE),
+    ]
+    result = ScanResult(
+        pages=pages, dossiers=[], blank_pages=[], unmatched_pages=[0, 1], thumbnails={}
+    )
+    scan_result_attach(batch_id=batch.pk, result=result)
+    first, second = batch.pages.order_by("index")
+    assert (first.has_colour, first.source_dpi, first.ocr_dpi, first.flattened) == (
+        True,
+        150,
+        300,
+        True,
+    )
+    assert first.review_reason == ReviewReason.PHOTO_NO_PAGE
+    assert (second.has_colour, second.source_dpi, second.ocr_dpi) == (False, None, None)
+    assert second.review_reason == ReviewReason.DARK_PAGE
+    assert second.review_state == ReviewState.PENDING

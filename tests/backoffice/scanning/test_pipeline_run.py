@@ -210,8 +210,8 @@ def test_a_page_that_fails_mid_batch_fails_the_batch(tmp_path, batch, monkeypatc
             raise ScanInputError("Không dựng được trang 4.")
         return original(ref, dpi)
 
-    original = steps.render_page
-    monkeypatch.setattr(steps, "render_page", broken)
+    original = steps.render_page_full
+    monkeypatch.setattr(steps, "render_page_full", broken)
     with pytest.raises(ScanInputError, match="trang 4"):
         scan_run(sources=[batch.path], workdir=tmp_path, dpi=200, ocr=False)
     assert not (tmp_path / "pages").exists()

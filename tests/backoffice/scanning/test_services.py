@@ -229,3 +229,26 @@ def test_discard_range_is_audited(officer, reviewed_batch) -> None:
     entry = AuditLogEntry.objects.get(action="scan_pages.discarded")
     assert entry.note == "Trang nháp"
     assert entry.before["pages"] == [1, 2]
+
+
+def test_an_iphone_heic_photo_is_accepted_as_a_scan_at_the_counter(
+    officer, counter_dossier, fast_scans
+) -> None:
+    import io
+
+    from PIL import Image
+
+    from backoffice.dossiers.filetypes import register_heif_opener
+
+    register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (600, 800), (235, 235, 230)).save(out, "HEIF", quality=40)
+    batch = scan_batch_create(
+        actor=officer,
+        agency=counter_dossier.agency,
+        name="IMG_0042.HEIC",
+        content=out.getvalue(),
+        enqueue=False,
+    )
+    assert batch.media_type == "image/heic"
+    assert batch.pages_total == 1
