@@ -29,6 +29,7 @@ from .agencies import AGENCIES, AGENCY_ADDRESSES, PROVINCE, SUCCESSOR
 from .dossiers import CITIZEN_EMAIL, CITIZEN_PASSWORD, WARD, demo_dossiers_load
 from .outgoing import ISSUER, demo_outgoing_load
 from .publications import demo_publications_load
+from .records import demo_records_load
 
 PROCEDURES_FILE = (
     Path(__file__).resolve().parent.parent
@@ -158,6 +159,9 @@ def demo_load() -> dict[str, Any]:
             leader=leader,
             clerk=User.objects.get(username="vanthu_tp"),
         )
+    efiles = demo_records_load(
+        agency=agencies[ISSUER], clerk=User.objects.get(username="vanthu_tp")
+    )
     return {
         "agencies": len(agencies),
         "procedures": {
@@ -182,4 +186,5 @@ def demo_load() -> dict[str, Any]:
         "dossiers": dossiers,
         "publications": publications,
         "outgoing": outgoing,
+        "efiles": efiles,
     }

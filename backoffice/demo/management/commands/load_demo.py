@@ -5,6 +5,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from backoffice.demo.services import demo_load
 
@@ -22,14 +24,26 @@ class Command(BaseCommand):
             return
         procedures = data["procedures"]
         self.stdout.write(
-            f"Cơ quan: {data['agencies']}. Thủ tục: thêm {procedures['created']}, "
-            f"cập nhật {procedures['updated']}, không đổi {procedures['unchanged']}."
+            _(
+                "Cơ quan: %(agencies)s. Thủ tục: thêm %(created)s, "
+                "cập nhật %(updated)s, không đổi %(unchanged)s."
+            )
+            % {"agencies": data["agencies"], **procedures}
+        )
+        self.stdout.write(
+            _("Hồ sơ công việc: %(efiles)s")
+            % {
+                "efiles": ", ".join(
+                    f"{f['code']} ({_('đã đóng') if f['closed'] else _('đang mở')})"
+                    for f in data["efiles"]
+                )
+            }
         )
         if not settings.DEMO_MODE:
-            self.stdout.write("DEMO_MODE tắt: không in mật khẩu và khóa TOTP.")
+            self.stdout.write(_("DEMO_MODE tắt: không in mật khẩu và khóa TOTP."))
             return
         self.stdout.write(
-            "Tài khoản cán bộ (mật khẩu / khóa TOTP cho ứng dụng xác thực):"
+            _("Tài khoản cán bộ (mật khẩu / khóa TOTP cho ứng dụng xác thực):")
         )
         for row in data["staff"]:
             self.stdout.write(
@@ -38,10 +52,14 @@ class Command(BaseCommand):
             )
         citizen = data["citizen"]
         self.stdout.write(
-            f"Công dân mẫu: {citizen['email']} / {citizen['password']} "
-            "(đăng nhập tại /tai-khoan/dang-nhap/)"
+            _("Công dân mẫu: %(email)s / %(password)s (đăng nhập tại %(url)s)")
+            % {
+                "email": citizen["email"],
+                "password": citizen["password"],
+                "url": reverse("citizen-login"),
+            }
         )
-        self.stdout.write("Hồ sơ mẫu (mã hồ sơ — mã tra cứu — trạng thái):")
+        self.stdout.write(_("Hồ sơ mẫu (mã hồ sơ — mã tra cứu — trạng thái):"))
         for row in data["dossiers"]:
             self.stdout.write(
                 f"  {row['code']}  {row['secret']}  {row['status']}  {row['channel']}"
