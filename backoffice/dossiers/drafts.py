@@ -3,11 +3,13 @@
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from backoffice.core.services import audit_record
 from backoffice.procedures.models import Procedure
 from backoffice.procedures.selectors import procedure_get
 
@@ -212,3 +214,44 @@ def draft_discard(
             lambda f=record.file: f.storage.delete(f.name), robust=True
         )
     draft.delete()
+
+
+def drafts_of_owner(*, owner: AbstractBaseUser) -> QuerySet[SubmissionDraft]:
+    """The owner's drafts, last saved first, with their procedure and file count."""
+    if not owner.is_authenticated:
+        return SubmissionDraft.objects.none()
+    return (
+        SubmissionDraft.objects.filter(owner=owner)
+        .select_related("procedure")
+        .annotate(file_count=Count("files"))
+        .order_by("-updated_at", "-id")
+    )
+
+
+def draft_of_owner(*, owner: AbstractBaseUser, pk: int) -> SubmissionDraft | None:
+    return drafts_of_owner(owner=owner).filter(pk=pk).first()
+
+
+@transaction.atomic
+def draft_delete(*, draft: SubmissionDraft, actor: AbstractBaseUser) -> None:
+    """The owner deletes their draft and its uploaded files. Audited.
+
+    Refused for anyone but the draft's owner. The files leave storage once the
+    deletion commits (`draft_discard`).
+    """
+    if not actor.is_authenticated or draft.owner_id != actor.pk:
+        raise PermissionDenied(_("Chỉ người lập hồ sơ nháp mới xóa được."))
+    locked = _draft_locked(pk=draft.pk)
+    if locked is None:
+        raise ValidationError({"draft": _("Hồ sơ nháp không còn nữa.")})
+    records = list(locked.files.all())
+    audit_record(
+        actor=actor,
+        action="draft.deleted",
+        obj=locked,
+        before={
+            "procedure": locked.procedure.code,
+            "files": [record.name for record in records],
+        },
+    )
+    draft_discard(draft=locked, records=records)

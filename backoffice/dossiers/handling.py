@@ -43,7 +43,7 @@ def _require(actor: AbstractBaseUser, dossier: Dossier, permission: str) -> None
         )
 
 
-def _store_form(
+def store_form(
     dossier: Dossier, name: str, pdf: bytes, actor: AbstractBaseUser
 ) -> None:
     # Our own unsigned form: nothing to verify, so no signature check is queued.
@@ -63,11 +63,17 @@ def _store_form(
 def dossier_accept(
     *, dossier: Dossier, actor: AbstractBaseUser, note: str = ""
 ) -> Dossier:
-    """Accept an online dossier after checking it (status 1 → 2)."""
+    """Accept an online dossier after checking it (status 1 → 2); its processing
+    steps are laid out and the first one starts (process.dossier_process_start)."""
+    from .process import dossier_process_start
+
     _require(actor, dossier, Permission.RECEIVE_DOSSIERS)
-    return dossier_transition(
-        dossier=dossier, to=DossierStatus.ACCEPTED, actor=actor, note=note
-    )
+    with transaction.atomic():
+        dossier = dossier_transition(
+            dossier=dossier, to=DossierStatus.ACCEPTED, actor=actor, note=note
+        )
+        dossier_process_start(dossier=dossier, actor=actor)
+    return dossier
 
 
 @transaction.atomic
@@ -84,7 +90,7 @@ def dossier_refuse(
     dossier = dossier_transition(
         dossier=dossier, to=DossierStatus.NOT_ACCEPTED, actor=actor, note=reason
     )
-    _store_form(
+    store_form(
         dossier,
         f"mau-03-tu-choi-{dossier.code}.pdf",
         issued_pdf_sign(
@@ -126,6 +132,14 @@ def dossier_request_supplement(
         dossier,
         Permission.RECEIVE_DOSSIERS if at_intake else Permission.PROCESS_DOSSIERS,
     )
+    if not at_intake:
+        from .assignment import step_require_assignee
+        from .process import dossier_current_step
+
+        # During processing only the step's assignee asks for more (once assigned).
+        step = dossier_current_step(dossier=dossier)
+        if step is not None and step.assignee_id is not None:
+            step_require_assignee(step=step, actor=actor)
     components = list(dossier.procedure.components.filter(pk__in=component_ids))
     reason = reason.strip()
     if not components or not reason:
@@ -145,7 +159,7 @@ def dossier_request_supplement(
     DossierSupplementRequest.objects.create(
         event=event, component_ids=event_components, reason=reason
     )
-    _store_form(
+    store_form(
         dossier,
         f"mau-02-bo-sung-{dossier.code}-{event.pk}.pdf",
         issued_pdf_sign(
@@ -245,7 +259,15 @@ def dossier_complete(
     result_files: Sequence[CheckedUpload],
     note: str = "",
 ) -> Dossier:
-    """Record the result (status 9) with its files."""
+    """Record the result (status 9) with its files, without a leader's approval.
+
+    For scripts and the system (demo data, imports); the staff pages offer the
+    proposal → approval path (approval.py) instead. Open steps are closed.
+    """
+    from django.utils import timezone
+
+    from .process import dossier_steps_close
+
     _require(actor, dossier, Permission.PROCESS_DOSSIERS)
     if not result_files:
         raise ValidationError({"files": _("Hãy tải lên tệp kết quả giải quyết.")})
@@ -260,6 +282,7 @@ def dossier_complete(
         by=actor,
         stored=[],
     )
+    dossier_steps_close(dossier=dossier, now=timezone.now())
     return dossier_transition(
         dossier=dossier, to=DossierStatus.DONE, actor=actor, note=note
     )

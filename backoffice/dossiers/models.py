@@ -226,6 +226,7 @@ class DossierFile(models.Model):
         RESULT = "result", _("Kết quả giải quyết")
         RECEIPT = "receipt", _("Giấy tiếp nhận và hẹn trả kết quả")
         FORM = "form", _("Biểu mẫu")
+        PROPOSED = "proposed", _("Dự thảo kết quả (chờ lãnh đạo duyệt)")
 
     class Source(models.TextChoices):
         UPLOAD = "upload", _("Tải lên")
@@ -432,3 +433,15 @@ class DossierRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id}: {self.score}"
+
+
+# Processing models live in their own module; importing them here registers them
+# and keeps `backoffice.dossiers.models.<Name>` working for each.
+from .processing_models import (  # noqa: E402, F401
+    DossierOverdueNotice,
+    DossierProposal,
+    DossierStep,
+    DossierSuspension,
+    ProcessStep,
+    StepRole,
+)

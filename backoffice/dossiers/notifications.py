@@ -1,9 +1,63 @@
-"""E-mails to the applicant: receipt (with the signed slip) and status changes."""
+"""What the applicant is told: e-mails (receipt, status changes) and, for a dossier
+that ended without a result, the reason and the form that says so."""
+
+import datetime as dt
 
 from django.core.mail import EmailMessage
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .constants import DossierStatus
 from .models import Dossier, DossierFile, DossierStatusEvent
 from .pdf_forms import tracking_url
+
+# Dossiers that ended without a result: no appointment date is shown for them.
+ENDED = frozenset(
+    {DossierStatus.NOT_ACCEPTED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED}
+)
+# Ended by the office, with a reason and a form (03 refusal, 05 stop notice).
+REFUSED = frozenset({DossierStatus.NOT_ACCEPTED, DossierStatus.STOPPED})
+FORM_PREFIX = {DossierStatus.NOT_ACCEPTED: "mau-03", DossierStatus.STOPPED: "mau-05"}
+
+
+def shows_due_date(*, dossier: Dossier) -> bool:
+    return dossier.status not in ENDED
+
+
+def _ending_event(dossier: Dossier) -> DossierStatusEvent | None:
+    if dossier.status not in ENDED:
+        return None
+    return dossier.events.filter(status=dossier.status).order_by("-at", "-id").first()
+
+
+def outcome_reason(*, dossier: Dossier) -> str:
+    """Why a refused, stopped or withdrawn dossier ended ("" for any other)."""
+    event = _ending_event(dossier)
+    return event.note if event is not None else ""
+
+
+def refusal_reason(*, dossier: Dossier) -> str | None:
+    """The office's reason for a refused (3) or stopped (8) dossier, else None."""
+    if dossier.status not in REFUSED:
+        return None
+    return outcome_reason(dossier=dossier)
+
+
+def outcome_form(*, dossier: Dossier) -> DossierFile | None:
+    """The form that tells a refused (03) or stopped (05) applicant why."""
+    if dossier.status not in REFUSED:
+        return None
+    forms = dossier.files.filter(kind=DossierFile.Kind.FORM).order_by(
+        "-uploaded_at", "-id"
+    )
+    named = forms.filter(original_name__startswith=FORM_PREFIX[dossier.status])
+    if named.exists():
+        return named.first()
+    # A form stored with the ending (its name set elsewhere): the first one after.
+    event = _ending_event(dossier)
+    if event is None:
+        return None
+    return forms.filter(uploaded_at__gte=event.at).order_by("uploaded_at", "id").first()
 
 
 def receipt_email(*, dossier: Dossier, receipt: DossierFile | None) -> EmailMessage:
@@ -31,22 +85,45 @@ def receipt_email(*, dossier: Dossier, receipt: DossierFile | None) -> EmailMess
 
 
 def status_email(*, dossier: Dossier, event: DossierStatusEvent) -> EmailMessage:
-    body = (
-        f"Kính gửi Ông/Bà {dossier.applicant_name},\n\n"
-        f"Hồ sơ {dossier.code} ({dossier.procedure.name}) chuyển sang tình trạng: "
-        f"{event.get_status_display()}.\n"
-        + (f"Ghi chú: {event.note}\n" if event.note else "")
-        + f"Hẹn trả kết quả: {_local(dossier.due_at)}\n\n"
-        f"Theo dõi tình trạng hồ sơ: {tracking_url(dossier)}\n"
-    )
-    return EmailMessage(
-        subject=f"[Một Cửa] Hồ sơ {dossier.code}: {event.get_status_display()}",
-        body=body,
+    """A status change. A refused, stopped or withdrawn dossier's mail gives the
+    reason and no appointment date; a refusal or stop carries its form (03/05)."""
+    lines = [
+        _("Kính gửi Ông/Bà %(name)s,") % {"name": dossier.applicant_name},
+        "",
+        _("Hồ sơ %(code)s (%(procedure)s) chuyển sang tình trạng: %(status)s.")
+        % {
+            "code": dossier.code,
+            "procedure": dossier.procedure.name,
+            "status": event.get_status_display(),
+        },
+    ]
+    ended = event.status in ENDED
+    if event.note:
+        label = _("Lý do") if event.status in REFUSED else _("Ghi chú")
+        lines.append(f"{label}: {event.note}")
+    if not ended:
+        lines.append(
+            _("Hẹn trả kết quả: %(due)s")
+            % {"due": _local(event.due_at or dossier.due_at)}
+        )
+    form = outcome_form(dossier=dossier) if event.status in REFUSED else None
+    if form is not None:
+        lines.append(_("Văn bản thông báo của cơ quan được gửi kèm thư này."))
+    lines += [
+        "",
+        _("Theo dõi tình trạng hồ sơ: %(url)s") % {"url": tracking_url(dossier)},
+    ]
+    message = EmailMessage(
+        subject=_("[Một Cửa] Hồ sơ %(code)s: %(status)s")
+        % {"code": dossier.code, "status": event.get_status_display()},
+        body="\n".join(lines) + "\n",
         to=[dossier.applicant_email],
     )
+    if form is not None:
+        with form.file.open("rb") as handle:
+            message.attach(form.original_name, handle.read(), form.media_type)
+    return message
 
 
-def _local(moment) -> str:
-    from django.utils import timezone
-
+def _local(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%H:%M ngày %d/%m/%Y")

@@ -127,9 +127,22 @@ def receipt_pdf(
         Spacer(1, 4 * mm),
         Paragraph(f"{dossier.agency.name} đã tiếp nhận hồ sơ của:", s["body"]),
     ]
-    applicant_rows = [
-        ("Ông/Bà", dossier.applicant_name),
-        ("Số định danh cá nhân", dossier.applicant_id_number),
+    applicant_rows = []
+    if dossier.applicant_tax_code:
+        # An organisation or business: its name and tax code, then who came.
+        applicant_rows += [
+            (
+                f"Tên {dossier.get_applicant_type_display().lower()}",
+                dossier.applicant_organisation,
+            ),
+            ("Mã số thuế", dossier.applicant_tax_code),
+        ]
+    applicant_rows += [
+        (
+            "Người đại diện nộp hồ sơ" if dossier.applicant_tax_code else "Ông/Bà",
+            dossier.applicant_name,
+        ),
+        ("Số định danh cá nhân", dossier.applicant_id_number or "—"),
         ("Địa chỉ", dossier.applicant_address or "—"),
         ("Số điện thoại", dossier.applicant_phone or "—"),
         ("Thư điện tử", dossier.applicant_email or "—"),

@@ -2,8 +2,8 @@
 
 Holds personal data (names, ID numbers, OCR text of attachments): only staff
 screens query it, always with `filters={"agency_ids": [...]}` limited to the
-agencies the user works for. Saves of a dossier or of one of its files re-index the
-dossier on commit (infrastructure signals).
+agencies the user works for. Saves of a dossier, of one of its files or of one of its
+processing steps re-index the dossier on commit (infrastructure signals).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.db.models.signals import post_delete, post_save
 import search
 from search import Field, FieldKind
 
-from .models import Dossier, DossierFile
+from .models import Dossier, DossierFile, DossierStep
 
 INDEX = "dossiers"
 
@@ -48,7 +48,13 @@ class DossierIndex(search.SearchIndex):
                     queryset=DossierFile.objects.exclude(ocr_text="").only(
                         "pk", "dossier_id", "ocr_text"
                     ),
-                )
+                ),
+                Prefetch(
+                    "steps",
+                    queryset=DossierStep.objects.exclude(
+                        state=DossierStep.State.WAITING
+                    ).only("pk", "dossier_id", "agency_id", "state"),
+                ),
             )
             .order_by("pk")
         )
@@ -62,7 +68,11 @@ class DossierIndex(search.SearchIndex):
             "procedure_code": obj.procedure.code,
             "procedure_name": obj.procedure.name,
             "ocr_text": "\n".join(f.ocr_text for f in obj.files.all() if f.ocr_text),
-            "agency_ids": [str(obj.agency_id)],
+            # The receiving agency and every agency it was handed to for a step:
+            # their staff see it (selectors.dossiers_for_staff), so they find it.
+            "agency_ids": sorted(
+                {str(obj.agency_id)} | {str(s.agency_id) for s in obj.steps.all()}
+            ),
             "status": str(obj.status),
             "channel": obj.channel,
             "received_at": obj.received_at,
@@ -83,7 +93,13 @@ def _file_changed(sender: Any, instance: DossierFile, **kwargs: Any) -> None:
     search.index_later(INDEX, [instance.dossier_id])
 
 
+def _step_changed(sender: Any, instance: DossierStep, **kwargs: Any) -> None:
+    # A step started in another agency widens who may find the dossier.
+    search.index_later(INDEX, [instance.dossier_id])
+
+
 post_save.connect(_dossier_saved, sender=Dossier, dispatch_uid="search-dossier")
+post_save.connect(_step_changed, sender=DossierStep, dispatch_uid="search-dossier-step")
 post_delete.connect(
     _dossier_deleted, sender=Dossier, dispatch_uid="search-dossier-delete"
 )

@@ -3,10 +3,9 @@
 import hmac
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from backoffice.core.constants import Permission
-from backoffice.core.selectors import scope_to_user
 
 from .models import Dossier, DossierStatusEvent
 
@@ -47,8 +46,21 @@ def dossier_of_citizen(*, user: AbstractBaseUser, code: str) -> Dossier | None:
 def dossiers_for_staff(
     *, user: AbstractBaseUser, status: int | None = None
 ) -> QuerySet[Dossier]:
-    """Dossiers of the agencies where the user may view dossiers."""
-    qs = scope_to_user(_base(), user=user, permission=Permission.VIEW_DOSSIERS)
+    """Dossiers of the agencies where the user may view dossiers, and those
+    handed to one of them for a processing step (inter-agency processing)."""
+    from backoffice.core.selectors import agencies_visible_to
+
+    from .models import DossierStep
+
+    visible = agencies_visible_to(user=user, permission=Permission.VIEW_DOSSIERS)
+    qs = _base().filter(
+        Q(agency__in=visible)
+        | Q(
+            pk__in=DossierStep.objects.filter(
+                agency__in=visible, state__in=["active", "done"]
+            ).values("dossier_id")
+        )
+    )
     if status is not None:
         qs = qs.filter(status=status)
     return qs

@@ -33,3 +33,12 @@ def send_dossier_receipt(dossier_id: int) -> bool:
 @shared_task(**RETRY)
 def send_dossier_status(event_id: int) -> bool:
     return services.dossier_status_send(event_id=event_id)
+
+
+@shared_task(**RETRY)
+def flag_overdue_dossiers() -> int:
+    """Beat: flag overdue dossiers and e-mail their assignee and leaders, once per
+    dossier and day (deadlines.dossiers_overdue_notify); returns how many."""
+    from .deadlines import dossiers_overdue_notify
+
+    return dossiers_overdue_notify()

@@ -10,17 +10,18 @@ from django.views.decorators.http import require_POST
 from backoffice.core.personal_data import audit_read
 from search import SearchError
 
+from .actions import ALL_ACTIONS, dossier_situation
 from .constants import DossierStatus
 from .handling import (
     dossier_accept,
-    dossier_complete,
     dossier_refuse,
     dossier_request_supplement,
     dossier_return_result,
 )
 from .models import Dossier
 from .selectors import dossier_history, dossiers_for_staff, dossiers_search_for_staff
-from .uploads import UploadRejected, check_upload, stored_file_response
+from .uploads import UploadRejected, stored_file_response
+from .views_processing import PROCESSING_ACTIONS, control_sheet_response
 
 
 def _dossier(request: HttpRequest, code: str) -> Dossier:
@@ -62,10 +63,16 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 
 
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    from .assignment import step_candidates
+    from .process import dossier_agency_now
+    from .transfer import transfer_targets
+
     dossier = _dossier(request, code)
     audit_read(
         actor=request.user, action="dossier.viewed", obj=dossier, agency=dossier.agency
     )
+    situation = dossier_situation(dossier=dossier, user=request.user)
+    step = situation.step
     return render(
         request,
         "dossiers/staff_detail.html",
@@ -74,8 +81,30 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "history": dossier_history(dossier=dossier),
             "files": dossier.files.select_related("component"),
             "components": dossier.procedure.components.all(),
+            "actions": situation.actions,
+            "step": step,
+            "proposal": situation.proposal,
+            "is_last_step": situation.is_last_step,
+            "steps": dossier.steps.select_related("agency", "assignee"),
+            "agency_now": dossier_agency_now(dossier=dossier),
+            "candidates": step_candidates(step=step) if step else [],
+            "transfer_targets": (
+                transfer_targets(dossier=dossier, holder=step.agency) if step else []
+            ),
         },
     )
+
+
+def dossier_control_sheet(request: HttpRequest, code: str) -> HttpResponse:
+    """Form 06 (phiếu kiểm soát quá trình giải quyết hồ sơ), to print."""
+    dossier = _dossier(request, code)
+    audit_read(
+        actor=request.user,
+        action="dossier.control_sheet_printed",
+        obj=dossier,
+        agency=dossier.agency,
+    )
+    return control_sheet_response(dossier)
 
 
 def dossier_file(request: HttpRequest, code: str, file_id: int) -> HttpResponseBase:
@@ -101,8 +130,17 @@ def dossier_file(request: HttpRequest, code: str, file_id: int) -> HttpResponseB
 
 @require_POST
 def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
+    """Run one staff action. An action the page would not offer this user now
+    (actions.dossier_situation) is refused with 403 before it runs."""
     dossier = _dossier(request, code)
-    action = request.POST.get("action")
+    action = request.POST.get("action", "")
+    if action not in ALL_ACTIONS:
+        messages.error(request, _("Thao tác không hợp lệ."))
+        return redirect("staff-dossier", code=dossier.code)
+    if action not in dossier_situation(dossier=dossier, user=request.user).actions:
+        raise PermissionDenied(
+            _("Bạn không có quyền thực hiện thao tác này với hồ sơ.")
+        )
     try:
         if action == "accept":
             dossier_accept(dossier=dossier, actor=request.user)
@@ -121,25 +159,12 @@ def dossier_action(request: HttpRequest, code: str) -> HttpResponse:
                 ],
                 reason=request.POST.get("reason", ""),
             )
-        elif action == "complete":
-            checked = [
-                check_upload(name=f.name, content=f)
-                for f in request.FILES.getlist("result_files")
-            ]
-            dossier_complete(
-                dossier=dossier,
-                actor=request.user,
-                result_files=checked,
-                note=request.POST.get("note", ""),
-            )
         elif action == "return":
             dossier_return_result(dossier=dossier, actor=request.user)
         else:
-            raise ValidationError(_("Thao tác không hợp lệ."))
+            PROCESSING_ACTIONS[action](request, dossier)
     except UploadRejected as exc:
         messages.error(request, exc.message)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
     except ValidationError as exc:
         for error in exc.messages:
             messages.error(request, error)

@@ -78,14 +78,14 @@ def parse_procedure_file(*, name: str, content: bytes) -> tuple[list[dict], list
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ProcedureImportError(
-            [("tệp", "Tệp không phải UTF-8 (hãy lưu lại với mã hóa UTF-8).")]
+            [(_("tệp"), _("Tệp không phải UTF-8 (hãy lưu lại với mã hóa UTF-8)."))]
         ) from exc
     suffix = Path(name).suffix.lower()
     if suffix == ".json":
         return _parse_json(text)
     if suffix == ".csv":
         return _parse_csv(text)
-    raise ProcedureImportError([("tệp", _("Chỉ nhận tệp .csv hoặc .json."))])
+    raise ProcedureImportError([(_("tệp"), _("Chỉ nhận tệp .csv hoặc .json."))])
 
 
 def _parse_json(text: str) -> tuple[list[dict], list[dict]]:
@@ -93,18 +93,28 @@ def _parse_json(text: str) -> tuple[list[dict], list[dict]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ProcedureImportError(
-            [(f"dòng {exc.lineno}", f"JSON không hợp lệ: {exc.msg}")]
+            [
+                (
+                    _("dòng %(line)s") % {"line": exc.lineno},
+                    _("JSON không hợp lệ: %(error)s") % {"error": exc.msg},
+                )
+            ]
         ) from exc
     if isinstance(data, list):
         data = {"procedures": data}
     if not isinstance(data, dict) or not isinstance(data.get("procedures"), list):
         raise ProcedureImportError(
-            [("tệp", "JSON phải là danh sách thủ tục hoặc có khóa “procedures”.")]
+            [
+                (
+                    _("tệp"),
+                    _("JSON phải là danh sách thủ tục hoặc có khóa “procedures”."),
+                )
+            ]
         )
     fields = data.get("fields") or []
     if not isinstance(fields, list) or not all(isinstance(f, dict) for f in fields):
         raise ProcedureImportError(
-            [("fields", "“fields” phải là danh sách đối tượng.")]
+            [("fields", _("“fields” phải là danh sách đối tượng."))]
         )
     procedures = []
     for i, item in enumerate(data["procedures"], start=1):
@@ -129,9 +139,12 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
         raise ProcedureImportError(
             [
                 (
-                    "dòng 1",
-                    f"Thiếu cột: {', '.join(missing)}. "
-                    f"Các cột: {', '.join(CSV_COLUMNS)}.",
+                    _("dòng %(line)s") % {"line": 1},
+                    _("Thiếu cột: %(missing)s. Các cột: %(columns)s.")
+                    % {
+                        "missing": ", ".join(missing),
+                        "columns": ", ".join(CSV_COLUMNS),
+                    },
                 )
             ]
         )
@@ -139,7 +152,7 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
     procedures: dict[str, dict] = {}
     errors: list[tuple[str, str]] = []
     for row in reader:
-        line = f"dòng {reader.line_num}"
+        line = _("dòng %(line)s") % {"line": reader.line_num}
         row = {k: _nfc(v or "") for k, v in row.items() if k}
         code = row.get("code", "")
         if row.get("field_code") and row.get("field_name"):
@@ -184,7 +197,11 @@ def _parse_csv(text: str) -> tuple[list[dict], list[dict]]:
             required = row.get("component_required", "1").lower()
             if required not in TRUE_WORDS | FALSE_WORDS:
                 errors.append(
-                    (line, f"component_required “{required}” phải là 1 hoặc 0.")
+                    (
+                        line,
+                        _("component_required “%(value)s” phải là 1 hoặc 0.")
+                        % {"value": required},
+                    )
                 )
             record["components"].append(
                 {

@@ -50,8 +50,15 @@ def _validate_sheet(line: str, p: dict) -> list[tuple[str, str]]:
             errors.append(
                 (
                     line,
-                    f"“{key}” có giá trị không hợp lệ: {', '.join(unknown)} "
-                    f"(cho phép: {', '.join(choices.values)}).",
+                    _(
+                        "“%(key)s” có giá trị không hợp lệ: %(values)s "
+                        "(cho phép: %(allowed)s)."
+                    )
+                    % {
+                        "key": key,
+                        "values": ", ".join(unknown),
+                        "allowed": ", ".join(choices.values),
+                    },
                 )
             )
     steps = p.get("steps", [])
@@ -94,7 +101,11 @@ def _validate(
             errors.append((line, _("Thiếu tên thủ tục.")))
         if p.get("field") not in field_codes:
             errors.append(
-                (line, f"Lĩnh vực “{p.get('field')}” chưa có trong danh mục.")
+                (
+                    line,
+                    _("Lĩnh vực “%(field)s” chưa có trong danh mục.")
+                    % {"field": p.get("field")},
+                )
             )
         agencies = p.get("agencies") or []
         if not agencies:
@@ -108,14 +119,18 @@ def _validate(
             or int(days) < 1
         ):
             errors.append(
-                (line, f"Thời hạn giải quyết “{days}” phải là số ngày làm việc ≥ 1.")
+                (
+                    line,
+                    _("Thời hạn giải quyết “%(days)s” phải là số ngày làm việc ≥ 1.")
+                    % {"days": days},
+                )
             )
         if p.get("online_level", OnlineLevel.PARTIAL) not in OnlineLevel.values:
             errors.append(
                 (
                     line,
-                    f"Mức độ trực tuyến “{p.get('online_level')}” "
-                    "phải là full hoặc partial.",
+                    _("Mức độ trực tuyến “%(level)s” phải là full hoặc partial.")
+                    % {"level": p.get("online_level")},
                 )
             )
         errors.extend(_validate_sheet(line, p))
@@ -132,17 +147,25 @@ def _validate(
 def _template_path(template_dir: Path | None, name: Any) -> tuple[Path | None, str]:
     """The template file a component names, or (None, why it is refused)."""
     if not isinstance(name, str) or Path(name).name != name or name.startswith("."):
-        return None, f"Tên tệp mẫu “{name}” phải là tên tệp, không kèm thư mục."
+        return None, _("Tên tệp mẫu “%(name)s” phải là tên tệp, không kèm thư mục.") % {
+            "name": name
+        }
     if Path(name).suffix.lower().lstrip(".") not in TEMPLATE_FORMATS:
-        return None, (f"Tệp mẫu “{name}” phải là {', '.join(TEMPLATE_FORMATS)}.")
+        return None, _("Tệp mẫu “%(name)s” phải là %(formats)s.") % {
+            "name": name,
+            "formats": ", ".join(TEMPLATE_FORMATS),
+        }
     path = template_dir / name if template_dir else None
     if path is None or not path.is_file():
-        return None, (
-            f"Không tìm thấy tệp mẫu “{name}” trong thư mục templates/ "
+        return None, _(
+            "Không tìm thấy tệp mẫu “%(name)s” trong thư mục templates/ "
             "cạnh tệp danh mục."
-        )
+        ) % {"name": name}
     if path.stat().st_size > TEMPLATE_MAX_BYTES:
-        return None, f"Tệp mẫu “{name}” lớn hơn {TEMPLATE_MAX_BYTES // 2**20} MB."
+        return None, _("Tệp mẫu “%(name)s” lớn hơn %(limit)s MB.") % {
+            "name": name,
+            "limit": TEMPLATE_MAX_BYTES // 2**20,
+        }
     return path, ""
 
 
@@ -160,8 +183,8 @@ def _validate_component(
         errors.append(
             (
                 where,
-                f"Loại bản “{c.get('form')}” không hợp lệ "
-                f"({', '.join(CopyForm.values)}).",
+                _("Loại bản “%(form)s” không hợp lệ (%(allowed)s).")
+                % {"form": c.get("form"), "allowed": ", ".join(CopyForm.values)},
             )
         )
     count = c.get("count", 1)

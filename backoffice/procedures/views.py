@@ -29,7 +29,7 @@ def import_procedures_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_IMPORT_BYTES:
-            errors = [("tệp", _("Tệp lớn hơn 5 MB."))]
+            errors = [(_("tệp"), _("Tệp lớn hơn 5 MB."))]
         else:
             try:
                 result = procedures_import(

@@ -9,6 +9,7 @@ from django_ratelimit.core import is_ratelimited
 from ninja import Header, Query, Router, Schema
 
 from backoffice.dossiers.constants import DossierStatus
+from backoffice.dossiers.notifications import refusal_reason
 from backoffice.dossiers.selectors import dossier_history, dossier_public_lookup
 
 from .errors import ApiError, ErrorCode, error_responses
@@ -28,12 +29,20 @@ class EventOut(Schema):
     note: str
 
 
+class AgencyNowOut(Schema):
+    code: str
+    name: str
+
+
 class DossierStatusOut(Schema):
+    agency_now: AgencyNowOut  # the agency holding the dossier now (issue 13)
     code: str
     procedure: str
     status: StatusOut
     received_at: dt.datetime
     due_at: dt.datetime
+    # The office's reason when refused (3) or stopped (8); null otherwise.
+    refusal_reason: str | None = None
     history: list[EventOut]
 
 
@@ -108,12 +117,17 @@ def dossier_status(
             ),
             ErrorCode.NOT_FOUND,
         )
+    from backoffice.dossiers.process import dossier_agency_now
+
+    holder = dossier_agency_now(dossier=dossier)
     return DossierStatusOut(
+        agency_now=AgencyNowOut(code=holder.code, name=holder.name),
         code=dossier.code,
         procedure=f"{dossier.procedure.code} — {dossier.procedure.name}",
         status=_status(dossier.status),
         received_at=dossier.received_at,
         due_at=dossier.due_at,
+        refusal_reason=refusal_reason(dossier=dossier),
         history=[
             EventOut(status=_status(e.status), at=e.at, note=e.note)
             for e in dossier_history(dossier=dossier)

@@ -1,14 +1,19 @@
-"""Citizen dossier pages: my dossiers, one dossier, its files, public lookup."""
+"""Citizen dossier pages: my dossiers (and drafts), one dossier, its files, public
+lookup. The actions on a dossier (withdraw, rate, pay) are in actions.py and
+payments.py."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from backoffice.core.personal_data import file_response
+from backoffice.dossiers.constants import DossierStatus
+from backoffice.dossiers.drafts import drafts_of_owner
 from backoffice.dossiers.handling import (
     dossier_supplement_submit,
     open_supplement_request,
@@ -20,8 +25,25 @@ from backoffice.dossiers.selectors import (
     dossiers_of_citizen,
 )
 from backoffice.dossiers.uploads import UploadRejected, check_upload
+from backoffice.dossiers.withdrawal import dossier_withdrawable
+from backoffice.payments.selectors import (
+    fee_open,
+    fees_of_dossier,
+    payments_paid_of_dossier,
+)
 from portal.accounts.views import citizen_required
 from portal.api.dossiers import lookup_throttled
+
+from .presenting import outcome_context, with_badges
+
+# Labels of the rating scale, read aloud with each radio button.
+RATING_CHOICES = [
+    (1, gettext_lazy("Rất không hài lòng")),
+    (2, gettext_lazy("Không hài lòng")),
+    (3, gettext_lazy("Bình thường")),
+    (4, gettext_lazy("Hài lòng")),
+    (5, gettext_lazy("Rất hài lòng")),
+]
 
 
 @citizen_required
@@ -29,7 +51,10 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/dossiers/my_dossiers.html",
-        {"dossiers": dossiers_of_citizen(user=request.user)[:200]},
+        {
+            "dossiers": with_badges(list(dossiers_of_citizen(user=request.user)[:200])),
+            "drafts": drafts_of_owner(owner=request.user)[:50],
+        },
     )
 
 
@@ -39,10 +64,20 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
     if dossier is None:
         raise Http404
     supplement = open_supplement_request(dossier=dossier)
+    rating = getattr(dossier, "rating", None)
     return render(
         request,
         "portal/dossiers/dossier_detail.html",
         {
+            **outcome_context(dossier),
+            "withdrawable": dossier_withdrawable(dossier=dossier),
+            "rating": rating,
+            "can_rate": rating is None
+            and dossier.status == DossierStatus.RESULT_RETURNED,
+            "rating_choices": RATING_CHOICES,
+            "fee": fee_open(dossier=dossier),
+            "fees": fees_of_dossier(dossier=dossier),
+            "paid": payments_paid_of_dossier(dossier=dossier),
             "dossier": dossier,
             "history": dossier_history(dossier=dossier),
             "files": dossier.files.select_related("component"),
@@ -104,6 +139,8 @@ def my_dossier_file(request: HttpRequest, code: str, file_id: int) -> FileRespon
 # The code and secret of a receipt link, kept in the session between the link and
 # the clean page it redirects to.
 LOOKUP_SESSION_KEY = "dossier_lookup"
+# The dossiers this browser looked up successfully (their form may be downloaded).
+LOOKUP_GRANTED_KEY = "dossier_lookup_granted"
 
 
 @never_cache
@@ -142,5 +179,29 @@ def lookup(request: HttpRequest) -> HttpResponse:
             "giấy tiếp nhận."
         )
         return render(request, "portal/dossiers/lookup.html", context, status=404)
-    context.update(dossier=dossier, history=dossier_history(dossier=dossier))
+    context.update(
+        dossier=dossier,
+        history=dossier_history(dossier=dossier),
+        **outcome_context(dossier, public=True),
+    )
+    # The office's form of a refusal may be downloaded by whoever looked it up.
+    granted = set(request.session.get(LOOKUP_GRANTED_KEY, []))
+    request.session[LOOKUP_GRANTED_KEY] = sorted(granted | {dossier.pk})[-20:]
     return render(request, "portal/dossiers/lookup.html", context)
+
+
+@never_cache
+def lookup_form(request: HttpRequest, file_id: int) -> FileResponse:
+    """Form 03/05 of a dossier this browser looked up with its code and secret."""
+    from backoffice.dossiers.models import Dossier
+
+    granted = request.session.get(LOOKUP_GRANTED_KEY, [])
+    for dossier in Dossier.objects.filter(pk__in=granted):
+        form = outcome_context(dossier, public=True)["outcome_form"]
+        if form is not None and form.pk == file_id:
+            return file_response(
+                content=form.file.storage.open(form.file.name, "rb"),
+                filename=form.original_name,
+                content_type=form.media_type,
+            )
+    raise Http404

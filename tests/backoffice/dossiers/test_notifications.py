@@ -82,3 +82,75 @@ def test_refusal_mail_gives_the_reason(
         )
     [refused] = mail.outbox
     assert "Thủ tục không thuộc thẩm quyền." in refused.body
+
+
+def test_refusal_mail_has_no_appointment_and_carries_form_03(
+    birth_registration,
+    agency_tree,
+    applicant,
+    complete_files,
+    make_staff,
+    celery_eager,
+    agency_pki,
+    django_capture_on_commit_callbacks,
+) -> None:
+    officer = make_staff("tn", agency=agency_tree["ward"], role="reception")
+    dossier = dossier_submit(
+        procedure=birth_registration,
+        agency=agency_tree["ward"],
+        channel=Channel.ONLINE,
+        applicant=applicant,
+        files=complete_files,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier_refuse(dossier=dossier, actor=officer, reason="Sai thẩm quyền.")
+    [refused] = mail.outbox
+    assert "Lý do: Sai thẩm quyền." in refused.body
+    assert "Hẹn trả kết quả" not in refused.body
+    [(name, content, media_type)] = refused.attachments
+    assert name == f"mau-03-tu-choi-{dossier.code}.pdf"
+    assert media_type == "application/pdf"
+    assert content.startswith(b"%PDF")
+
+
+def test_outcome_helpers_for_a_stopped_dossier(alice_dossier) -> None:
+    from backoffice.dossiers.notifications import (
+        outcome_form,
+        outcome_reason,
+        refusal_reason,
+        shows_due_date,
+        status_email,
+    )
+    from backoffice.dossiers.services import dossier_transition
+
+    _alice, dossier = alice_dossier
+    assert refusal_reason(dossier=dossier) is None
+    assert shows_due_date(dossier=dossier)
+    dossier_transition(dossier=dossier, to=DossierStatus.ACCEPTED, actor=None)
+    dossier = dossier_transition(
+        dossier=dossier,
+        to=DossierStatus.STOPPED,
+        actor=None,
+        note="Người nộp đề nghị dừng.",
+    )
+    assert refusal_reason(dossier=dossier) == "Người nộp đề nghị dừng."
+    assert outcome_reason(dossier=dossier) == "Người nộp đề nghị dừng."
+    assert not shows_due_date(dossier=dossier)
+    assert outcome_form(dossier=dossier) is None
+    event = dossier.events.order_by("-at", "-id").first()
+    body = status_email(dossier=dossier, event=event).body
+    assert "Lý do: Người nộp đề nghị dừng." in body
+    assert "Hẹn trả kết quả" not in body
+
+
+def test_progress_mail_still_gives_the_appointment(submitted, agency_tree) -> None:
+    from backoffice.dossiers.notifications import status_email
+    from backoffice.dossiers.services import dossier_transition
+
+    dossier = dossier_transition(
+        dossier=submitted, to=DossierStatus.ACCEPTED, actor=None, note="Đủ giấy tờ."
+    )
+    event = dossier.events.order_by("-at", "-id").first()
+    body = status_email(dossier=dossier, event=event).body
+    assert "Ghi chú: Đủ giấy tờ." in body
+    assert "Hẹn trả kết quả" in body

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from backoffice.procedures.services import ProcedureImportError, procedures_import
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
         if not path.is_file():
-            raise CommandError(f"Không tìm thấy tệp “{path}”.")
+            raise CommandError(_("Không tìm thấy tệp “%(path)s”.") % {"path": path})
         try:
             result = procedures_import(
                 actor=None,
@@ -33,12 +34,20 @@ class Command(BaseCommand):
         except ProcedureImportError as exc:
             lines = "\n".join(f"  {where}: {msg}" for where, msg in exc.errors)
             raise CommandError(
-                f"Không nhập thủ tục nào: tệp có {len(exc.errors)} lỗi.\n{lines}"
+                _("Không nhập thủ tục nào: tệp có %(count)s lỗi.\n%(lines)s")
+                % {"count": len(exc.errors), "lines": lines}
             ) from exc
         if options["json"]:
             self.stdout.write(json.dumps(result.__dict__, ensure_ascii=False))
             return
         self.stdout.write(
-            f"Đã thêm {len(result.created)}, cập nhật {len(result.updated)}, "
-            f"không đổi {len(result.unchanged)} thủ tục."
+            _(
+                "Đã thêm %(created)s, cập nhật %(updated)s, "
+                "không đổi %(unchanged)s thủ tục."
+            )
+            % {
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "unchanged": len(result.unchanged),
+            }
         )
