@@ -7,22 +7,41 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.text import NFCFormMixin
-from backoffice.core.validators import validate_citizen_id
+from backoffice.core.validators import tax_code_normalise, validate_citizen_id
 from backoffice.dossiers.constants import ResultDelivery
 from backoffice.dossiers.services import Applicant
-from backoffice.procedures.constants import CopyForm
+from backoffice.procedures.constants import ApplicantType, CopyForm
 from backoffice.procedures.models import Procedure
 
 from .services import MAX_COUNT, ChecklistItem
 
 
 class CounterRegisterForm(NFCFormMixin, forms.Form):
-    """Walk-in dossier: who files it, on whose behalf, and what paper came with it."""
+    """Walk-in dossier: who files it, on whose behalf, and what paper came with it.
 
+    A citizen is identified by a personal ID number; an organisation or business
+    (where the procedure's sheet lists it, đối tượng thực hiện) by its name and a
+    tax code with a valid check digit, the person at the counter by name (and ID
+    number when given).
+    """
+
+    applicant_type = forms.ChoiceField(
+        label=_("Đối tượng nộp hồ sơ"), choices=ApplicantType.choices, required=False
+    )
+    applicant_organisation = forms.CharField(
+        label=_("Tên tổ chức, doanh nghiệp"), max_length=300, required=False
+    )
+    applicant_tax_code = forms.CharField(
+        label=_("Mã số thuế"),
+        max_length=16,
+        required=False,
+        help_text=_("10 chữ số, hoặc 10 chữ số và mã đơn vị phụ thuộc (-001)."),
+    )
     applicant_name = forms.CharField(label=_("Họ và tên người nộp"), max_length=200)
     applicant_id_number = forms.CharField(
         label=_("Số định danh cá nhân"),
         max_length=12,
+        required=False,
         validators=[validate_citizen_id],
     )
     applicant_phone = forms.CharField(
@@ -56,6 +75,19 @@ class CounterRegisterForm(NFCFormMixin, forms.Form):
     def __init__(self, *args: Any, procedure: Procedure, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.procedure = procedure
+        self.applicant_types = procedure.applicant_types
+        # Every known type parses; clean_applicant_type says which ones this
+        # procedure takes, and only those are offered.
+        kind = self.fields["applicant_type"]
+        kind.initial = self.applicant_types[0]
+        kind.widget.choices = [
+            (t, ApplicantType(t).label) for t in self.applicant_types
+        ]
+        if len(self.applicant_types) == 1:
+            kind.widget = forms.HiddenInput()
+        if not self.takes_organisations:
+            # A citizen-only procedure keeps the citizen form.
+            del self.fields["applicant_organisation"], self.fields["applicant_tax_code"]
         self.components = list(procedure.components.all())
         for position, component in enumerate(self.components, 1):
             prefix = f"c{component.pk}"
@@ -78,6 +110,74 @@ class CounterRegisterForm(NFCFormMixin, forms.Form):
             self.fields[f"{prefix}_paper"] = forms.BooleanField(
                 label=_("Chỉ lưu bản giấy"), required=False
             )
+
+    @property
+    def takes_organisations(self) -> bool:
+        return any(t != ApplicantType.CITIZEN for t in self.applicant_types)
+
+    def applicant_type_label(self) -> str:
+        return str(ApplicantType(self.applicant_types[0]).label)
+
+    def clean_applicant_type(self) -> str:
+        # Not sent (an older page): the procedure's first applicant type.
+        kind = self.cleaned_data["applicant_type"] or self.applicant_types[0]
+        if kind not in self.applicant_types:
+            raise forms.ValidationError(
+                _(
+                    "Thủ tục %(code)s không dành cho đối tượng “%(type)s”; đối "
+                    "tượng được thực hiện: %(allowed)s."
+                ),
+                code="applicant_type_not_allowed",
+                params={
+                    "code": self.procedure.code,
+                    "type": ApplicantType(kind).label,
+                    "allowed": ", ".join(self.procedure.applicant_type_labels()),
+                },
+            )
+        return kind
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "applicant_type" not in self.errors:
+            self._clean_applicant(data)
+        return data
+
+    def _clean_applicant(self, data: dict[str, Any]) -> None:
+        kind = data["applicant_type"]
+        if kind == ApplicantType.CITIZEN:
+            if not data.get("applicant_id_number") and (
+                "applicant_id_number" not in self.errors
+            ):
+                self.add_error(
+                    "applicant_id_number", _("Nhập số định danh cá nhân (CCCD).")
+                )
+            data["applicant_organisation"] = data["applicant_tax_code"] = ""
+            return
+        organisation = data.get("applicant_organisation")
+        tax_code = data.get("applicant_tax_code")
+        if not organisation and not tax_code and data.get("applicant_id_number"):
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _(
+                        "Người nộp là %(type)s: số định danh cá nhân không thay "
+                        "được tên và mã số thuế của tổ chức, doanh nghiệp."
+                    ),
+                    code="organisation_needs_tax_code",
+                    params={"type": ApplicantType(kind).label.lower()},
+                ),
+            )
+        if not organisation:
+            self.add_error(
+                "applicant_organisation", _("Nhập tên tổ chức, doanh nghiệp.")
+            )
+        if not tax_code:
+            self.add_error("applicant_tax_code", _("Nhập mã số thuế."))
+            return
+        try:
+            data["applicant_tax_code"] = tax_code_normalise(tax_code)
+        except forms.ValidationError as exc:
+            self.add_error("applicant_tax_code", exc)
 
     def component_rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -106,6 +206,9 @@ class CounterRegisterForm(NFCFormMixin, forms.Form):
             representative_name=data["representative_name"],
             representative_id_number=data["representative_id_number"],
             representative_phone=data["representative_phone"],
+            type=data["applicant_type"],
+            organisation=data.get("applicant_organisation", ""),
+            tax_code=data.get("applicant_tax_code", ""),
         )
 
     def checklist(self) -> list[ChecklistItem]:
