@@ -11,6 +11,9 @@ urlpatterns = [
     path("van-ban-den/", include("backoffice.incoming.urls")),
     path("van-ban-di/", include("backoffice.outgoing.urls")),
     path("lien-thong/", include("backoffice.exchange.urls")),
+    path("luu-tru/", include("backoffice.records.urls")),
     path("tiep-nhan/", include("backoffice.intake.urls")),
     path("tiep-nhan/", include("backoffice.scanning.urls")),
+    path("bao-cao/", include("backoffice.reports.urls")),
+    path("le-phi/", include("backoffice.payments.urls")),
 ]

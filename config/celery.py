@@ -35,6 +35,12 @@ def _beat_schedule(sender: Celery, **kwargs: object) -> None:
         sender.signature("backoffice.core.tasks.check_originals_integrity"),
         name="originals-integrity",
     )
+    # Public statistics snapshot (portal /thong-ke/), rebuilt once a day at night.
+    sender.add_periodic_task(
+        crontab(minute=15, hour=settings.PUBLIC_STATISTICS_HOUR),
+        sender.signature("backoffice.reports.tasks.refresh_public_statistics"),
+        name="public-statistics",
+    )
     # Incoming documents: mailboxes due (none until an administrator adds one) and
     # overdue assignments.
     sender.add_periodic_task(
@@ -46,6 +52,12 @@ def _beat_schedule(sender: Celery, **kwargs: object) -> None:
         settings.INCOMING_OVERDUE_INTERVAL,
         sender.signature("backoffice.incoming.tasks.flag_overdue_incoming"),
         name="incoming-overdue",
+    )
+    # Overdue dossiers: flagged and their assignee and leaders told, once a day each.
+    sender.add_periodic_task(
+        settings.DOSSIER_OVERDUE_INTERVAL,
+        sender.signature("backoffice.dossiers.tasks.flag_overdue_dossiers"),
+        name="dossier-overdue",
     )
     # edXML packets whose next try is due (receiver was down, backoff elapsed).
     sender.add_periodic_task(

@@ -9,6 +9,7 @@ from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from portal import statistics as portal_statistics
 from portal.api import api
 
 urlpatterns = [
@@ -42,6 +43,7 @@ urlpatterns += i18n_patterns(
     path("tai-khoan/", include("portal.accounts.urls")),
     path("", include("portal.dossiers.urls")),
     path("", include("portal.submission.urls")),
+    path("thong-ke/", portal_statistics.statistics_page, name="public-statistics"),
     re_path(r"^((?:[\w\-.]+/)*)$", wagtail_views.serve, name="portal_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -117,10 +117,14 @@ class OfficialDocumentPageForm(WagtailAdminPageForm):
             return cleaned
         try:
             self._document_input = document_input_check(DocumentInput(**values))
+        except DocumentRejected as exc:
+            self.add_error(None, str(exc))
+            return cleaned
+        try:
             if upload is not None:
                 document_files_check(files)  # a broken PDF is refused here
         except DocumentRejected as exc:
-            self.add_error("pdf" if "Tệp" in str(exc) else None, str(exc))
+            self.add_error("pdf", str(exc))
             return cleaned
         self._document_files = files
         return cleaned

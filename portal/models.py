@@ -381,7 +381,7 @@ def library_page_ensure() -> DocumentIndexPage:
     home = HomePage.objects.first()
     if home is None:
         raise ImproperlyConfigured(
-            "Chưa có trang chủ của cổng thông tin: chạy `manage.py migrate`."
+            _("Chưa có trang chủ của cổng thông tin: chạy `manage.py migrate`.")
         )
     library = DocumentIndexPage(
         title=LIBRARY_TITLE, slug="van-ban", intro=LIBRARY_INTRO

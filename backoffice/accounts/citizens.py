@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from backoffice.core.services import audit_record
 from backoffice.core.text import clean_typed_text
@@ -111,46 +113,55 @@ def _registration_repeated_notice(*, user: User, base_url: str) -> None:
     """Tell an account's owner that someone tried to register with its address."""
     base = base_url.rstrip("/")
     pending = (
-        "Tài khoản của bạn chưa xác minh thư điện tử; để xác minh, hãy mở liên kết:\n"
-        f"{base}{email_verification_path(user=user)}\n\n"
+        _(
+            "Tài khoản của bạn chưa xác minh thư điện tử; để xác minh, hãy mở "
+            "liên kết:\n%(link)s\n\n"
+        )
+        % {"link": f"{base}{email_verification_path(user=user)}"}
         if user.email_verified_at is None
         else ""
     )
     account_email_queue(
         to=user.email,
-        subject="[Cổng dịch vụ công] Có người đăng ký bằng địa chỉ thư của bạn",
-        body=(
-            f"Xin chào {user.get_full_name()},\n\n"
-            f"Vừa có người dùng địa chỉ {user.email} để đăng ký tài khoản mới trên "
+        subject=_("[Cổng dịch vụ công] Có người đăng ký bằng địa chỉ thư của bạn"),
+        body=_(
+            "Xin chào %(name)s,\n\n"
+            "Vừa có người dùng địa chỉ %(email)s để đăng ký tài khoản mới trên "
             "Cổng dịch vụ công. Địa chỉ này đã có tài khoản nên không có tài khoản "
             "mới nào được tạo.\n\n"
-            f"{pending}"
-            f"Nếu là bạn: hãy đăng nhập tại {base}{_portal_path('citizen-login')}, "
-            "hoặc đặt lại mật khẩu tại "
-            f"{base}{_portal_path('citizen-password-reset')} nếu bạn quên.\n"
+            "%(pending)s"
+            "Nếu là bạn: hãy đăng nhập tại %(login)s, "
+            "hoặc đặt lại mật khẩu tại %(reset)s nếu bạn quên.\n"
             "Nếu không phải bạn, hãy bỏ qua thư này; tài khoản của bạn không thay đổi."
-        ),
+        )
+        % {
+            "name": user.get_full_name(),
+            "email": user.email,
+            "pending": pending,
+            "login": f"{base}{_portal_path('citizen-login')}",
+            "reset": f"{base}{_portal_path('citizen-password-reset')}",
+        },
     )
 
 
 def _verification_body(*, name: str, link: str) -> str:
-    return (
-        f"Xin chào {name},\n\n"
+    return _(
+        "Xin chào %(name)s,\n\n"
         "Để hoàn tất đăng ký tài khoản trên Cổng dịch vụ công, hãy mở liên kết:\n"
-        f"{link}\n\n"
+        "%(link)s\n\n"
         "Liên kết có hiệu lực trong 3 ngày. "
         "Nếu bạn không đăng ký, hãy bỏ qua thư này."
-    )
+    ) % {"name": name, "link": link}
 
 
-VERIFICATION_SUBJECT = "[Cổng dịch vụ công] Xác minh địa chỉ thư điện tử"
+VERIFICATION_SUBJECT = gettext_lazy("[Cổng dịch vụ công] Xác minh địa chỉ thư điện tử")
 
 
 def citizen_send_verification(*, user: User, base_url: str) -> None:
     link = base_url.rstrip("/") + email_verification_path(user=user)
     account_email_queue(
         to=user.email,
-        subject=VERIFICATION_SUBJECT,
+        subject=str(VERIFICATION_SUBJECT),
         body=_verification_body(name=user.get_full_name(), link=link),
     )
 
@@ -171,7 +182,7 @@ def citizen_resend_verification(*, email: str, base_url: str) -> None:
     link = base_url.rstrip("/") + email_verification_path(user=stand_in)
     account_email_queue(
         to=None,
-        subject=VERIFICATION_SUBJECT,
+        subject=str(VERIFICATION_SUBJECT),
         body=_verification_body(name=stand_in.get_full_name(), link=link),
     )
 

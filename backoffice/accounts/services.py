@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 import django_otp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -71,7 +72,9 @@ def totp_device_confirm(
         obj=user,
         after={"device": device.name},
     )
-    _security_notice(user=user, event="Đã bật xác thực hai bước cho tài khoản.")
+    _security_notice(
+        user=user, event=gettext("Đã bật xác thực hai bước cho tài khoản.")
+    )
     return codes
 
 
@@ -95,7 +98,8 @@ def backup_codes_regenerate(*, user: User) -> list[str]:
     codes = backup_codes_issue(user=user)
     audit_record(actor=user, action="otp.backup_codes_regenerated", obj=user)
     _security_notice(
-        user=user, event="Đã tạo bộ mã dự phòng mới; các mã cũ hết hiệu lực."
+        user=user,
+        event=gettext("Đã tạo bộ mã dự phòng mới; các mã cũ hết hiệu lực."),
     )
     return codes
 
@@ -120,11 +124,12 @@ def otp_verify(*, request: HttpRequest, user: User, token: str) -> bool:
 def _security_notice(*, user: User, event: str) -> None:
     notify_by_email(
         to=[user.email],
-        subject="[Một Cửa] Thay đổi bảo mật tài khoản",
-        body=(
-            f"Xin chào {user.get_full_name()},\n\n{event}\n\n"
+        subject=gettext("[Một Cửa] Thay đổi bảo mật tài khoản"),
+        body=gettext(
+            "Xin chào %(name)s,\n\n%(event)s\n\n"
             "Nếu không phải bạn thực hiện, hãy báo ngay cho quản trị hệ thống."
-        ),
+        )
+        % {"name": user.get_full_name(), "event": event},
     )
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.files.storage import Storage, default_storage
 from django.core.mail import mail_admins
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import IntegrityCheck
 from .services import audit_record
@@ -111,11 +112,20 @@ def _notify(run: IntegrityCheck) -> None:
         for p in run.problems[:200]
     ]
     mail_admins(
-        subject=f"Kiểm tra toàn vẹn: {len(run.problems)} tệp gốc sai lệch",
+        subject=_("Kiểm tra toàn vẹn: %(count)s tệp gốc sai lệch")
+        % {"count": len(run.problems)},
         message="\n".join(
             [
-                f"Lần kiểm tra #{run.pk} lúc {run.started_at:%d/%m/%Y %H:%M}: "
-                f"{run.checked} tệp, {len(run.problems)} sai lệch.",
+                _(
+                    "Lần kiểm tra #%(run)s lúc %(at)s: %(checked)s tệp, "
+                    "%(count)s sai lệch."
+                )
+                % {
+                    "run": run.pk,
+                    "at": f"{run.started_at:%d/%m/%Y %H:%M}",
+                    "checked": run.checked,
+                    "count": len(run.problems),
+                },
                 "",
                 *lines,
             ]

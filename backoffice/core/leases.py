@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import JobLease
 
@@ -74,7 +75,7 @@ def lease_acquire(*, kind: str, object_id: int, task: str, ttl: float) -> bool:
     live worker holds it (the caller then does nothing)."""
     now = timezone.now()
     with transaction.atomic():
-        lease, _ = JobLease.objects.select_for_update().get_or_create(
+        lease, _created = JobLease.objects.select_for_update().get_or_create(
             kind=kind, object_id=object_id, defaults={"task": task}
         )
         if lease.state == JobLease.State.DONE:
@@ -157,12 +158,14 @@ def leases_reap(*, now: dt.datetime | None = None) -> ReapResult:
                 continue
             label = f"{lease.kind} #{lease.object_id}"
             if lease.state == JobLease.State.RUNNING:
-                reason = (
-                    f"Tiến trình {lease.holder} ngừng giữa chừng "
-                    f"(hết hạn lúc {timezone.localtime(lease.expires_at):%H:%M:%S})."
-                )
+                reason = _(
+                    "Tiến trình %(holder)s ngừng giữa chừng (hết hạn lúc %(at)s)."
+                ) % {
+                    "holder": lease.holder,
+                    "at": f"{timezone.localtime(lease.expires_at):%H:%M:%S}",
+                }
             else:
-                reason = "Việc chờ quá lâu mà chưa được chạy (thông điệp bị mất)."
+                reason = _("Việc chờ quá lâu mà chưa được chạy (thông điệp bị mất).")
             if lease.requeues < settings.LEASE_MAX_REQUEUES:
                 lease.state, lease.requeues = JobLease.State.QUEUED, lease.requeues + 1
                 lease.holder, lease.expires_at, lease.last_error = "", None, reason
@@ -170,7 +173,9 @@ def leases_reap(*, now: dt.datetime | None = None) -> ReapResult:
                 outbox_enqueue(task=lease.task, args=[lease.object_id])
                 requeued.append(label)
             else:
-                reason += f" Đã tự chạy lại {lease.requeues} lần; dừng lại."
+                reason += " " + _("Đã tự chạy lại %(count)s lần; dừng lại.") % {
+                    "count": lease.requeues
+                }
                 lease.state, lease.holder = JobLease.State.FAILED, ""
                 lease.expires_at, lease.last_error = None, reason
                 lease.save()

@@ -440,10 +440,13 @@ def legacy_to_unicode(text: str, *, encoding: str | None = None) -> str:
     converted = _DECODERS[name](_nfc(text))
     if converted is None:
         raise ValueError(
-            f"Văn bản không phải bảng mã {name.upper()}: có ký tự Unicode "
-            "ngoài bảng mã Windows-1252"
+            _(
+                "Văn bản không phải bảng mã %(encoding)s: có ký tự Unicode "
+                "ngoài bảng mã Windows-1252"
+            )
+            % {"encoding": name.upper()}
             if name != CP1258
-            else "Văn bản không phải bảng mã Windows-1258"
+            else _("Văn bản không phải bảng mã Windows-1258")
         )
     return converted
 

@@ -72,8 +72,11 @@ def _replacement(
     )
     if document is None:
         raise ReplacementMissing(
-            f"Không tìm thấy văn bản thay thế “{symbol}” của “{issuer}” "
-            "(nhập văn bản thay thế trước)."
+            _(
+                "Không tìm thấy văn bản thay thế “%(number)s” của “%(issuer)s” "
+                "(nhập văn bản thay thế trước)."
+            )
+            % {"number": symbol, "issuer": issuer}
         )
     return document
 
@@ -94,10 +97,10 @@ def _row_input(row: ImportRow, folder: Path) -> tuple[DocumentInput, list[PdfUpl
         document_type=document_type_of(values["type"]),
         issuer=issuer,
         issued_date=date_of(
-            values.get("issued_date", ""), "ngày ban hành", required=True
+            values.get("issued_date", ""), _("ngày ban hành"), required=True
         ),
         effective_date=date_of(
-            values.get("effective_date", ""), "ngày có hiệu lực", required=False
+            values.get("effective_date", ""), _("ngày có hiệu lực"), required=False
         ),
         subject=values["subject"],
         signer_name=values.get("signer_name", ""),
@@ -142,8 +145,15 @@ def documents_import(
                 identity = (data.issuer, document_key(data))
                 if identity in seen:
                     raise RowError(
-                        f"Trùng số, ký hiệu {data.number_symbol} của {data.issuer} "
-                        f"với dòng {seen[identity]}."
+                        _(
+                            "Trùng số, ký hiệu %(number)s của %(issuer)s "
+                            "với dòng %(row)s."
+                        )
+                        % {
+                            "number": data.number_symbol,
+                            "issuer": data.issuer,
+                            "row": seen[identity],
+                        }
                     )
                 outcome = document_save_and_publish(actor=actor, data=data, files=files)
                 seen[identity] = row.row

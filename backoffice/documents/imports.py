@@ -101,8 +101,11 @@ def metadata_file(folder: Path) -> Path:
     if len(candidates) == 1:
         return candidates[0]
     raise MetadataError(
-        f"Thư mục “{folder}” cần đúng một tệp thông tin văn bản "
-        "(metadata.csv hoặc metadata.json)."
+        _(
+            "Thư mục “%(folder)s” cần đúng một tệp thông tin văn bản "
+            "(metadata.csv hoặc metadata.json)."
+        )
+        % {"folder": folder}
     )
 
 
@@ -134,15 +137,18 @@ def _records(path: Path) -> list[tuple[int, dict[str, Any]]]:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise MetadataError(
-                f"Tệp {path.name} không phải JSON hợp lệ (dòng {exc.lineno}): "
-                f"{exc.msg}."
+                _("Tệp %(name)s không phải JSON hợp lệ (dòng %(line)s): %(error)s.")
+                % {"name": path.name, "line": exc.lineno, "error": exc.msg}
             ) from exc
         if isinstance(data, dict):
             data = data.get("documents")
         if not isinstance(data, list):
             raise MetadataError(
-                f"Tệp {path.name} phải là một danh sách văn bản hoặc "
-                '{"documents": [...]}.'
+                _(
+                    "Tệp %(name)s phải là một danh sách văn bản hoặc "
+                    '{"documents": [...]}.'
+                )
+                % {"name": path.name}
             )
         return [
             (i, item if isinstance(item, dict) else {})
@@ -153,7 +159,8 @@ def _records(path: Path) -> list[tuple[int, dict[str, Any]]]:
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise MetadataError(
-            f"Tệp {path.name} thiếu cột: {', '.join(missing)} (xem README.md)."
+            _("Tệp %(name)s thiếu cột: %(columns)s (xem README.md).")
+            % {"name": path.name, "columns": ", ".join(missing)}
         )
     reader.fieldnames = header
     return [(reader.line_num, dict(record)) for record in reader]
@@ -177,7 +184,10 @@ def rows_read(folder: Path) -> list[ImportRow]:
                     else str(value or "").strip()
                 )
             except RowError as exc:
-                error = f"Cột “{key}”: {exc}"
+                error = _("Cột “%(column)s”: %(error)s") % {
+                    "column": key,
+                    "error": exc,
+                }
         raw_files = record.get("files") or []
         if isinstance(raw_files, str):
             raw_files = raw_files.replace(",", ";").split(";")
@@ -191,7 +201,8 @@ def document_type_of(value: str) -> str:
     found = TYPE_BY_NAME.get(value.strip()) or TYPE_BY_NAME.get(_fold(value))
     if found is None:
         raise RowError(
-            f"Loại văn bản “{value}” không có trong danh mục thể loại văn bản."
+            _("Loại văn bản “%(value)s” không có trong danh mục thể loại văn bản.")
+            % {"value": value}
         )
     return found
 
@@ -202,8 +213,11 @@ def legal_status_of(value: str) -> str:
     )
     if found is None:
         raise RowError(
-            f"Tình trạng hiệu lực “{value}” không hợp lệ "
-            "(in-force/expired/replaced hoặc Còn hiệu lực/Hết hiệu lực/Bị thay thế)."
+            _(
+                "Tình trạng hiệu lực “%(value)s” không hợp lệ (in-force/expired/"
+                "replaced hoặc Còn hiệu lực/Hết hiệu lực/Bị thay thế)."
+            )
+            % {"value": value}
         )
     return found
 
@@ -224,8 +238,8 @@ def date_of(value: str, column: str, *, required: bool) -> dt.date | None:
         except ValueError:
             continue
     raise RowError(
-        f"{column.capitalize()} “{value}” không hợp lệ "
-        "(dạng 2016-06-09 hoặc 09/06/2016)."
+        _("%(column)s “%(value)s” không hợp lệ (dạng 2016-06-09 hoặc 09/06/2016).")
+        % {"column": column.capitalize(), "value": value}
     )
 
 

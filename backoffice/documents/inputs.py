@@ -73,8 +73,11 @@ def document_input_check(data: DocumentInput) -> DocumentInput:
     data.subject = nfc(data.subject).strip()
     if data.document_type not in DocumentType.values:
         raise DocumentRejected(
-            f"Loại văn bản “{data.document_type}” không có trong danh mục "
-            "thể loại văn bản (Nghị định 30/2020/NĐ-CP)."
+            _(
+                "Loại văn bản “%(value)s” không có trong danh mục "
+                "thể loại văn bản (Nghị định 30/2020/NĐ-CP)."
+            )
+            % {"value": data.document_type}
         )
     if not data.issuer:
         raise DocumentRejected(_("Thiếu cơ quan ban hành."))
@@ -89,13 +92,16 @@ def document_input_check(data: DocumentInput) -> DocumentInput:
     data.number_symbol, data.symbol_year = parsed.text, parsed.year
     if parsed.year is not None and parsed.year != data.issued_date.year:
         raise DocumentRejected(
-            f"Năm trong số, ký hiệu ({parsed.year}) khác năm ban hành "
-            f"({data.issued_date.year})."
+            _("Năm trong số, ký hiệu (%(symbol_year)s) khác năm ban hành (%(year)s).")
+            % {"symbol_year": parsed.year, "year": data.issued_date.year}
         )
     if data.legal_status not in LegalStatus.values:
         raise DocumentRejected(
-            f"Tình trạng hiệu lực “{data.legal_status}” không hợp lệ "
-            "(in-force, expired hoặc replaced)."
+            _(
+                "Tình trạng hiệu lực “%(value)s” không hợp lệ "
+                "(in-force, expired hoặc replaced)."
+            )
+            % {"value": data.legal_status}
         )
     if data.replaced_by is not None and data.legal_status != LegalStatus.REPLACED:
         data.legal_status = LegalStatus.REPLACED
@@ -126,8 +132,11 @@ def document_files_check(
     for upload in files:
         if len(upload.content) > settings.UPLOAD_MAX_FILE_BYTES:
             raise DocumentRejected(
-                f"Tệp “{upload.name}” lớn hơn giới hạn "
-                f"{settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024)} MB."
+                _("Tệp “%(name)s” lớn hơn giới hạn %(limit)s MB.")
+                % {
+                    "name": upload.name,
+                    "limit": settings.UPLOAD_MAX_FILE_BYTES // (1024 * 1024),
+                }
             )
         if not upload.content.startswith(b"%PDF-"):
             raise DocumentRejected(

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .constants import DocumentType, LegalStatus, SignatureVerdict
+from .fields import signer_name_field, signer_position_field
 
 
 class TextSource(models.TextChoices):
@@ -44,10 +45,8 @@ class OfficialDocument(models.Model):
         _("loại văn bản"), max_length=30, choices=DocumentType.choices
     )
     issuer = models.CharField(_("cơ quan ban hành"), max_length=255)
-    signer_name = models.CharField(_("người ký"), max_length=200, blank=True)
-    signer_position = models.CharField(
-        _("chức vụ người ký"), max_length=200, blank=True
-    )
+    signer_name = signer_name_field()
+    signer_position = signer_position_field()
     issued_date = models.DateField(_("ngày ban hành"))
     effective_date = models.DateField(_("ngày có hiệu lực"), null=True, blank=True)
     field = models.CharField(_("lĩnh vực"), max_length=200, blank=True)

@@ -195,8 +195,11 @@ def number_symbol_parse(text: str, *, document_type: str | None = None) -> Numbe
     pieces = cleaned.split("/")
     if len(pieces) not in (2, 3):
         raise _error(
-            f"'{cleaned}' phải có dạng Số/Ký hiệu, ví dụ 15/QĐ-UBND "
-            "hoặc 15/2016/QĐ-UBND"
+            _(
+                "'%(text)s' phải có dạng Số/Ký hiệu, ví dụ 15/QĐ-UBND "
+                "hoặc 15/2016/QĐ-UBND"
+            )
+            % {"text": cleaned}
         )
     number_text, symbol = pieces[0], pieces[-1]
     if not _DIGITS.fullmatch(number_text):
@@ -243,8 +246,11 @@ def number_symbol_parse(text: str, *, document_type: str | None = None) -> Numbe
             kind = document_type
         if kind is not None and kind not in LEGAL_DOCUMENT_TYPES:
             raise _error(
-                f"{_kind_label(kind)} không phải văn bản quy phạm pháp luật "
-                "nên không ghi năm ban hành trong số, ký hiệu"
+                _(
+                    "%(kind)s không phải văn bản quy phạm pháp luật "
+                    "nên không ghi năm ban hành trong số, ký hiệu"
+                )
+                % {"kind": _kind_label(kind)}
             )
         if abbreviation is None and not _LEGISLATURE.fullmatch(issuer_symbol):
             if kind == DocumentType.LUAT:

@@ -10,14 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import Agency
+from backoffice.documents.fields import (
+    confidentiality_field,
+    document_type_field,
+    notes_field,
+    signer_name_field,
+    signer_position_field,
+    urgency_field,
+)
 
 from .constants import (
     TRANSITIONS,
     Confidentiality,
-    DocumentType,
     IncomingEventKind,
     IncomingStatus,
-    Urgency,
     VerdictKind,
     Via,
 )
@@ -192,27 +198,16 @@ class IncomingDocument(models.Model):
     number_symbol_key = models.CharField(max_length=100, blank=True, db_index=True)
     issued_on = models.DateField(_("ngày văn bản"), null=True, blank=True)
     field = models.CharField(_("lĩnh vực"), max_length=200, blank=True)
-    document_type = models.CharField(
-        _("loại văn bản"), max_length=30, choices=DocumentType.choices, blank=True
-    )
+    document_type = document_type_field(blank=True)
     subject = models.TextField(_("trích yếu nội dung"), blank=True)
-    urgency = models.CharField(
-        _("độ khẩn"), max_length=12, choices=Urgency.choices, default=Urgency.NORMAL
-    )
-    confidentiality = models.CharField(
-        _("độ mật"),
-        max_length=12,
-        choices=Confidentiality.choices,
-        default=Confidentiality.NORMAL,
-    )
+    urgency = urgency_field(max_length=12)
+    confidentiality = confidentiality_field(max_length=12)
     page_count = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
     deadline = models.DateField(_("hạn xử lý"), null=True, blank=True)
-    signer_name = models.CharField(_("người ký"), max_length=200, blank=True)
-    signer_position = models.CharField(
-        _("chức vụ người ký"), max_length=200, blank=True
-    )
+    signer_name = signer_name_field()
+    signer_position = signer_position_field()
     storage_location = models.CharField(_("nơi lưu"), max_length=255, blank=True)
-    notes = models.TextField(_("ghi chú"), blank=True)
+    notes = notes_field()
     # Routing
     instruction = models.TextField(_("ý kiến chỉ đạo"), blank=True)
     assigned_by = models.ForeignKey(

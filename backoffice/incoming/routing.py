@@ -23,7 +23,7 @@ from backoffice.core.workcalendar import due_at
 from .checks import IncomingRejected
 from .constants import IncomingEventKind, IncomingStatus
 from .models import IncomingDocument
-from .services import _facts, _require, event_record
+from .services import _facts, _require, event_record, step_record
 
 MAX_HANDLING_DAYS = 365
 
@@ -78,19 +78,13 @@ def incoming_assign(
     document.save()
     document.co_handlers.set(others)
     names = ", ".join(u.get_username() for u in [lead, *others])
-    audit_record(
+    step_record(
+        document=document,
         actor=actor,
-        action="incomingdocument.assigned",
-        obj=document,
+        action="assigned",
+        kind=IncomingEventKind.ASSIGNED,
         before=before,
         after={**_facts(document), "handlers": names, "due_at": str(document.due_at)},
-        agency=document.agency,
-        note=document.instruction,
-    )
-    event_record(
-        document=document,
-        kind=IncomingEventKind.ASSIGNED,
-        actor=actor,
         reason=document.instruction,
     )
     return document
@@ -114,15 +108,13 @@ def incoming_start(
     before = _facts(document)
     document.transition_to(IncomingStatus.PROCESSING)
     document.save()
-    audit_record(
+    step_record(
+        document=document,
         actor=actor,
-        action="incomingdocument.processing",
-        obj=document,
+        action="processing",
+        kind=IncomingEventKind.PROCESSING,
         before=before,
-        after=_facts(document),
-        agency=document.agency,
     )
-    event_record(document=document, kind=IncomingEventKind.PROCESSING, actor=actor)
     return document
 
 
@@ -141,19 +133,12 @@ def incoming_done(
     document.outcome = outcome[:5000]
     document.done_at = timezone.now()
     document.save()
-    audit_record(
-        actor=actor,
-        action="incomingdocument.done",
-        obj=document,
-        before=before,
-        after=_facts(document),
-        agency=document.agency,
-        note=document.outcome,
-    )
-    event_record(
+    step_record(
         document=document,
-        kind=IncomingEventKind.DONE,
         actor=actor,
+        action="done",
+        kind=IncomingEventKind.DONE,
+        before=before,
         reason=document.outcome,
     )
     return document

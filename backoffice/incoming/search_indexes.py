@@ -2,7 +2,8 @@
 
 Staff only, never public: screens query it with `filters={"agency_ids": [...]}`
 limited to the agencies the user may see, and re-read the hits through the scoped
-selector. Full text (text layer or OCR) included. A save re-indexes on commit.
+selector. Full text (text layer or OCR) included. A save re-indexes on commit
+(core.indexing).
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
 
 import search
+from backoffice.core.indexing import index_follows_model
 from search import Field, FieldKind
 
 from .models import IncomingDocument
@@ -56,15 +57,4 @@ class IncomingDocumentIndex(search.SearchIndex):
         }
 
 
-def _saved(sender: Any, instance: IncomingDocument, **kwargs: Any) -> None:
-    search.index_later(INDEX, [instance.pk])
-
-
-def _deleted(sender: Any, instance: IncomingDocument, **kwargs: Any) -> None:
-    search.remove_later(INDEX, [instance.pk])
-
-
-post_save.connect(_saved, sender=IncomingDocument, dispatch_uid="search-incoming")
-post_delete.connect(
-    _deleted, sender=IncomingDocument, dispatch_uid="search-incoming-delete"
-)
+index_follows_model(IncomingDocument, INDEX)

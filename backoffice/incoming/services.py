@@ -88,6 +88,30 @@ def event_record(
     return event
 
 
+def step_record(
+    *,
+    document: IncomingDocument,
+    actor: AbstractBaseUser | None,
+    action: str,
+    kind: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> IncomingEvent:
+    """One step of a document, recorded the one way: its audit record
+    (`incomingdocument.<action>`, the reason as note) and its event."""
+    audit_record(
+        actor=actor,
+        action=f"incomingdocument.{action}",
+        obj=document,
+        before=before,
+        after=_facts(document) if after is None else after,
+        agency=document.agency,
+        note=reason,
+    )
+    return event_record(document=document, kind=kind, actor=actor, reason=reason)
+
+
 def _require(actor: AbstractBaseUser | None, agency: Agency, permission: str) -> None:
     """Scripts and the worker act as the system (actor None); people need the role."""
     if actor is None:
@@ -262,18 +286,11 @@ def incoming_receive(
                 document=document, kind=IncomingEventKind.RECEIVED, actor=actor
             )
             if secret:
-                audit_record(
-                    actor=actor,
-                    action="incomingdocument.refused",
-                    obj=document,
-                    after=_facts(document),
-                    agency=agency,
-                    note=document.refusal_reason,
-                )
-                event_record(
+                step_record(
                     document=document,
-                    kind=IncomingEventKind.REFUSED,
                     actor=actor,
+                    action="refused",
+                    kind=IncomingEventKind.REFUSED,
                     reason=document.refusal_reason,
                 )
             else:
@@ -381,19 +398,12 @@ def incoming_refuse(
     document.transition_to(IncomingStatus.REFUSED)
     document.refusal_reason = reason[:2000]
     document.save()
-    audit_record(
-        actor=actor,
-        action="incomingdocument.refused",
-        obj=document,
-        before=before,
-        after=_facts(document),
-        agency=document.agency,
-        note=document.refusal_reason,
-    )
-    event_record(
+    step_record(
         document=document,
-        kind=IncomingEventKind.REFUSED,
         actor=actor,
+        action="refused",
+        kind=IncomingEventKind.REFUSED,
+        before=before,
         reason=document.refusal_reason,
     )
     return document

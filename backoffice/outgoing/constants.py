@@ -13,6 +13,8 @@ SERIES_ORDINARY = ""
 SERIES_CLASSIFIED = "mat"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ATTACHMENTS = 20
+# Lease kind (core.leases) of the signing job of a release.
+RELEASE_JOB = "outgoing-release"
 
 
 class OutgoingStatus(models.TextChoices):
@@ -22,6 +24,7 @@ class OutgoingStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Chờ lãnh đạo duyệt")
     RETURNED = "returned", _("Bị trả lại để sửa")
     APPROVED = "approved", _("Đã duyệt, chờ phát hành")
+    SIGNING = "signing", _("Đang ký số")
     RELEASED = "released", _("Đã phát hành")
     CANCELLED = "cancelled", _("Đã hủy")
 
@@ -32,7 +35,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.DRAFT: frozenset({S.SUBMITTED, S.CANCELLED}),
     S.SUBMITTED: frozenset({S.APPROVED, S.RETURNED, S.CANCELLED}),
     S.RETURNED: frozenset({S.SUBMITTED, S.CANCELLED}),
-    S.APPROVED: frozenset({S.RELEASED, S.RETURNED, S.CANCELLED}),
+    S.APPROVED: frozenset({S.SIGNING, S.RELEASED, S.RETURNED, S.CANCELLED}),
+    # Signing runs in the worker (release.py): it ends released, or approved again
+    # with the reason when the signer refused.
+    S.SIGNING: frozenset({S.RELEASED, S.APPROVED}),
     # A released document keeps its number; cancelling it is a recall (thu hồi).
     S.RELEASED: frozenset({S.CANCELLED}),
     S.CANCELLED: frozenset(),
@@ -73,6 +79,7 @@ class EventKind(models.TextChoices):
     SUBMITTED = "submitted", _("Trình lãnh đạo")
     APPROVED = "approved", _("Lãnh đạo duyệt")
     RETURNED = "returned", _("Lãnh đạo trả lại")
+    RELEASE_REQUESTED = "release_requested", _("Yêu cầu cấp số, ký số")
     RELEASED = "released", _("Cấp số, ký số và phát hành")
     RELEASE_FAILED = "release_failed", _("Phát hành không thành công")
     CANCELLED = "cancelled", _("Hủy, thu hồi")

@@ -9,7 +9,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import Agency
-from backoffice.documents.constants import Confidentiality, DocumentType, Urgency
+from backoffice.documents.fields import (
+    confidentiality_field,
+    document_type_field,
+    notes_field,
+    signer_name_field,
+    signer_position_field,
+    urgency_field,
+)
 
 from .constants import (
     TRANSITIONS,
@@ -48,9 +55,7 @@ class OutgoingDocument(models.Model):
         choices=OutgoingStatus.choices,
         default=OutgoingStatus.DRAFT,
     )
-    document_type = models.CharField(
-        _("loại văn bản"), max_length=30, choices=DocumentType.choices
-    )
+    document_type = document_type_field()
     is_legal = models.BooleanField(
         _("văn bản quy phạm pháp luật"),
         default=False,
@@ -70,21 +75,14 @@ class OutgoingDocument(models.Model):
         help_text=_("Dùng trong ký hiệu công văn, ví dụ 12/UBND-VX."),
     )
     field = models.CharField(_("lĩnh vực"), max_length=200, blank=True)
-    urgency = models.CharField(
-        _("độ khẩn"), max_length=20, choices=Urgency.choices, default=Urgency.NORMAL
-    )
-    confidentiality = models.CharField(
-        _("độ mật"),
-        max_length=20,
-        choices=Confidentiality.choices,
-        default=Confidentiality.NORMAL,
-    )
+    urgency = urgency_field(max_length=20)
+    confidentiality = confidentiality_field(max_length=20)
     deadline = models.DateField(_("hạn trả lời"), null=True, blank=True)
     copies = models.PositiveSmallIntegerField(_("số lượng bản"), default=1)
     file_copy_holder = models.CharField(
         _("đơn vị, người nhận bản lưu"), max_length=200, blank=True
     )
-    notes = models.TextField(_("ghi chú"), blank=True)
+    notes = notes_field()
     is_public = models.BooleanField(
         _("công bố trên Cổng thông tin"),
         default=False,
@@ -126,10 +124,8 @@ class OutgoingDocument(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    signer_name = models.CharField(_("người ký"), max_length=200, blank=True)
-    signer_position = models.CharField(
-        _("chức vụ người ký"), max_length=200, blank=True
-    )
+    signer_name = signer_name_field()
+    signer_position = signer_position_field()
     approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
     number = models.PositiveIntegerField(_("số"), null=True, blank=True)
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
@@ -144,6 +140,15 @@ class OutgoingDocument(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    release_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("văn thư yêu cầu phát hành"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    release_error = models.TextField(_("lý do ký số không thành công"), blank=True)
     pages = models.PositiveIntegerField(_("số trang"), null=True, blank=True)
     file_version = models.PositiveIntegerField(_("phiên bản tệp"), default=0)
     cancel_reason = models.CharField(_("lý do hủy"), max_length=500, blank=True)

@@ -2,7 +2,7 @@
 
 Staff only, never public: the desk queries it with `filters={"agency_ids": [...]}`
 limited to the agencies the user may see and re-reads the hits through the scoped
-selector. A save re-indexes on commit.
+selector. A save re-indexes on commit (core.indexing).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
 
 import search
+from backoffice.core.indexing import index_follows_model
 from search import Field, FieldKind
 
 from .models import OutgoingDocument
@@ -52,15 +52,4 @@ class OutgoingDocumentIndex(search.SearchIndex):
         }
 
 
-def _saved(sender: Any, instance: OutgoingDocument, **kwargs: Any) -> None:
-    search.index_later(INDEX, [instance.pk])
-
-
-def _deleted(sender: Any, instance: OutgoingDocument, **kwargs: Any) -> None:
-    search.remove_later(INDEX, [instance.pk])
-
-
-post_save.connect(_saved, sender=OutgoingDocument, dispatch_uid="search-outgoing")
-post_delete.connect(
-    _deleted, sender=OutgoingDocument, dispatch_uid="search-outgoing-delete"
-)
+index_follows_model(OutgoingDocument, INDEX)

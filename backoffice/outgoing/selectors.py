@@ -37,7 +37,9 @@ def outgoing_lists(*, user: AbstractBaseUser) -> dict[str, QuerySet[OutgoingDocu
             status__in=[OutgoingStatus.DRAFT, OutgoingStatus.RETURNED]
         ),
         "submitted": visible.filter(status=OutgoingStatus.SUBMITTED),
-        "approved": visible.filter(status=OutgoingStatus.APPROVED),
+        "approved": visible.filter(
+            status__in=[OutgoingStatus.APPROVED, OutgoingStatus.SIGNING]
+        ),
         "released": visible.filter(status=OutgoingStatus.RELEASED).order_by(
             "-released_at"
         )[:50],

@@ -2,9 +2,10 @@
 publish, print the register.
 
 Staff only (2FA middleware on /backoffice/); reads through the scoped selectors,
-each write through one service. Release signs in the request on purpose: it
-takes well under a second, and the clerk must see at once why a token refused
-(wrong PIN, token removed) — the dispatch itself runs in the worker.
+each write through one service. Release is asked for here and signed in the
+worker (a PKCS#11 token or a large PDF must not hold a request): the page shows
+"đang ký" and polls `outgoing_release_status` until the document is released or
+approved again with the signer's reason (wrong PIN, token removed).
 """
 
 import datetime as dt
@@ -12,11 +13,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from backoffice.core.constants import Permission
 from backoffice.core.middleware import accepts_body
@@ -32,7 +40,7 @@ from .forms import CommentForm, DraftForm, PaperForm, ReasonForm
 from .models import OutgoingDocument
 from .publish import outgoing_publish
 from .register_book import outgoing_register_table, paper_note
-from .release import outgoing_release
+from .release import outgoing_release_request
 from .selectors import (
     outgoing_draft_agencies,
     outgoing_for_staff,
@@ -211,11 +219,12 @@ def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and is_leader_of(request.user, document.agency),
         "can_release": Permission.KEEP_REGISTERS in allowed
         and status == OutgoingStatus.APPROVED,
+        "signing": status == OutgoingStatus.SIGNING,
         "can_publish": Permission.PUBLISH_DOCUMENTS in allowed
         and status == OutgoingStatus.RELEASED
         and document.is_public,
         "can_keep": Permission.KEEP_REGISTERS in allowed,
-        "can_cancel": status != OutgoingStatus.CANCELLED
+        "can_cancel": status not in (OutgoingStatus.CANCELLED, OutgoingStatus.SIGNING)
         and (
             Permission.KEEP_REGISTERS in allowed
             if status == OutgoingStatus.RELEASED
@@ -244,21 +253,23 @@ ACTIONS = {
     "return": lambda d, u, p: outgoing_return(
         document=d, actor=u, comment=p.get("comment", "")
     ),
-    "release": lambda d, u, p: outgoing_release(document=d, actor=u),
+    "release": lambda d, u, p: outgoing_release_request(document=d, actor=u),
     "cancel": lambda d, u, p: outgoing_cancel(
         document=d, actor=u, reason=p.get("reason", "")
     ),
     "publish": lambda d, u, p: outgoing_publish(document=d, actor=u),
 }
 DONE = {
-    "submit": _("Đã trình lãnh đạo duyệt."),
-    "approve": _("Đã duyệt văn bản."),
-    "return": _("Đã trả lại văn bản để sửa."),
-    "release": _("Đã cấp số, ký số và phát hành văn bản; đang gửi đến nơi nhận."),
-    "cancel": _("Đã hủy văn bản."),
-    "publish": _("Đã công bố văn bản trên Cổng thông tin."),
-    "paper": _("Đã cập nhật yêu cầu gửi bản giấy."),
-    "retry": _("Đã xếp lại lượt gửi."),
+    "submit": gettext_lazy("Đã trình lãnh đạo duyệt."),
+    "approve": gettext_lazy("Đã duyệt văn bản."),
+    "return": gettext_lazy("Đã trả lại văn bản để sửa."),
+    "release": gettext_lazy(
+        "Đã gửi yêu cầu cấp số và ký số; trang tự cập nhật khi ký xong."
+    ),
+    "cancel": gettext_lazy("Đã hủy văn bản."),
+    "publish": gettext_lazy("Đã công bố văn bản trên Cổng thông tin."),
+    "paper": gettext_lazy("Đã cập nhật yêu cầu gửi bản giấy."),
+    "retry": gettext_lazy("Đã xếp lại lượt gửi."),
 }
 
 
@@ -298,6 +309,22 @@ def outgoing_action(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, str(DONE[action]))
     return redirect("outgoing-detail", pk=document.pk)
+
+
+@require_GET
+def outgoing_release_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """Where the release of a document stands, for the page's poll."""
+    document = _document(request, pk)
+    return JsonResponse(
+        {
+            "status": document.status,
+            "status_label": str(document.get_status_display()),
+            "signing": document.status == OutgoingStatus.SIGNING,
+            "number_symbol": document.number_symbol,
+            "error": document.release_error,
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 def outgoing_file(request: HttpRequest, pk: int, file_id: int) -> FileResponse:

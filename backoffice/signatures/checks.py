@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
+from django.utils.translation import gettext as _
 
 
 @register()
@@ -16,9 +17,12 @@ def signing_keys_are_private(**kwargs: Any) -> list[CheckMessage]:
     }
     return [
         Error(
-            f"SIGNING_KEYS_ROOT ({keys}) nằm trong {name} ({root}): khóa ký số "
-            "có thể bị tải xuống qua web.",
-            hint="Đặt SIGNING_KEYS_ROOT ra ngoài thư mục được phục vụ.",
+            _(
+                "SIGNING_KEYS_ROOT (%(keys)s) nằm trong %(name)s (%(root)s): "
+                "khóa ký số có thể bị tải xuống qua web."
+            )
+            % {"keys": keys, "name": name, "root": root},
+            hint=_("Đặt SIGNING_KEYS_ROOT ra ngoài thư mục được phục vụ."),
             id="signatures.E001",
         )
         for name, root in served.items()

@@ -261,8 +261,11 @@ def make_demo_pki(
         )
     if any(present) and not force:
         raise FileExistsError(
-            f"Chỉ có một trong hai tệp {p12_path} và {root_path}; "
-            "dùng --force để tạo lại cả hai."
+            _(
+                "Chỉ có một trong hai tệp %(pkcs12)s và %(root)s; "
+                "dùng --force để tạo lại cả hai."
+            )
+            % {"pkcs12": p12_path, "root": root_path}
         )
     root = make_root()
     start = _now() - dt.timedelta(days=1)

@@ -168,18 +168,29 @@ def staff_signing_key_save(
     record.position = position or record.position
     if signature_png is not None:
         record.signature_image = ContentFile(signature_png, name="signature.png")
+    _key_store(record, actor=actor, before=before)
+    return record
+
+
+def _key_store(
+    record: StaffSigningKey | AgencySigningCertificate,
+    *,
+    actor: AbstractBaseUser | None,
+    before: dict[str, Any] | None,
+    agency: Agency | None = None,
+) -> None:
+    """Validate and save a signing key, audited as `<model>.created|updated`."""
     record.full_clean()
     record.save()
     audit_record(
         actor=actor,
-        action="staffsigningkey.created"
-        if before is None
-        else "staffsigningkey.updated",
+        action=f"{record._meta.model_name}."
+        + ("created" if before is None else "updated"),
         obj=record,
         before=before,
         after=_key_facts(record),
+        agency=agency,
     )
-    return record
 
 
 @transaction.atomic
@@ -216,20 +227,7 @@ def agency_signing_certificate_save(
     )
     if seal_png is not None:
         record.seal_image = ContentFile(seal_png, name="seal.png")
-    record.full_clean()
-    record.save()
-    audit_record(
-        actor=actor,
-        action=(
-            "agencysigningcertificate.created"
-            if before is None
-            else "agencysigningcertificate.updated"
-        ),
-        obj=record,
-        before=before,
-        after=_key_facts(record),
-        agency=agency,
-    )
+    _key_store(record, actor=actor, before=before, agency=agency)
     return record
 
 

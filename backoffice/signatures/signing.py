@@ -58,7 +58,7 @@ def load_signer(*, pkcs12_data: bytes, password: str = "") -> SimpleSigner:
         )
     except ValueError as exc:
         raise SignerUnavailable(
-            "Không mở được tệp PKCS#12 của cơ quan (sai mật khẩu hoặc tệp hỏng)."
+            _("Không mở được tệp PKCS#12 của cơ quan (sai mật khẩu hoặc tệp hỏng).")
         ) from exc
 
 
@@ -76,8 +76,11 @@ def installation_signer() -> SimpleSigner:
         mtime_ns = path.stat().st_mtime_ns
     except OSError as exc:
         raise SignerUnavailable(
-            f"Chưa có chứng thư số của cơ quan tại {path}: "
-            "chạy `manage.py make_demo_pki` hoặc đặt SIGNING_PKCS12_PATH."
+            _(
+                "Chưa có chứng thư số của cơ quan tại %(path)s: "
+                "chạy `manage.py make_demo_pki` hoặc đặt SIGNING_PKCS12_PATH."
+            )
+            % {"path": path}
         ) from exc
     return _cached_signer(str(path), mtime_ns, settings.SIGNING_PKCS12_PASSWORD)
 

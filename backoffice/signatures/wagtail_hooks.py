@@ -48,48 +48,47 @@ class TrustedCertificateViewSet(SnippetViewSet):
     ]
 
 
-class AgencySigningCertificateViewSet(SnippetViewSet):
-    model = AgencySigningCertificate
+def signing_key_panels(*holder: str, image: str) -> list[FieldPanel]:
+    """The form of a signing key: who holds it, its kind, the key (a PKCS#12 file
+    or a token), the image stamped with the signature, active or not."""
+    return [
+        *(FieldPanel(name) for name in holder),
+        FieldPanel("kind"),
+        # A plain file input: the stored key has no URL to link to.
+        FieldPanel("pkcs12_file", widget=FileInput(attrs={"accept": ".p12,.pfx"})),
+        FieldPanel("password_env"),
+        *TOKEN_PANELS,
+        FieldPanel(image, widget=FileInput(attrs={"accept": ".png"})),
+        FieldPanel("is_active"),
+    ]
+
+
+class SigningKeyViewSet(SnippetViewSet):
+    """Shared by the agency's and the staff's signing keys."""
+
     icon = "key"
-    menu_label = _("Chứng thư ký số của cơ quan")
-    list_display = ["agency", "kind", "subject", "not_after", "is_active"]
     list_filter = ["kind", "is_active"]
     add_to_admin_menu = True
+
+
+class AgencySigningCertificateViewSet(SigningKeyViewSet):
+    model = AgencySigningCertificate
+    menu_label = _("Chứng thư ký số của cơ quan")
+    list_display = ["agency", "kind", "subject", "not_after", "is_active"]
     menu_order = 241
     edit_handler = ObjectList(
-        [
-            FieldPanel("agency"),
-            FieldPanel("kind"),
-            # A plain file input: the stored key has no URL to link to.
-            FieldPanel("pkcs12_file", widget=FileInput(attrs={"accept": ".p12,.pfx"})),
-            FieldPanel("password_env"),
-            *TOKEN_PANELS,
-            FieldPanel("seal_image", widget=FileInput(attrs={"accept": ".png"})),
-            FieldPanel("is_active"),
-        ],
+        signing_key_panels("agency", image="seal_image"),
         base_form_class=AgencySigningCertificateAdminForm,
     )
 
 
-class StaffSigningKeyViewSet(SnippetViewSet):
+class StaffSigningKeyViewSet(SigningKeyViewSet):
     model = StaffSigningKey
-    icon = "key"
     menu_label = _("Chữ ký số cá nhân")
     list_display = ["user", "position", "kind", "subject", "not_after", "is_active"]
-    list_filter = ["kind", "is_active"]
-    add_to_admin_menu = True
     menu_order = 243
     edit_handler = ObjectList(
-        [
-            FieldPanel("user"),
-            FieldPanel("position"),
-            FieldPanel("kind"),
-            FieldPanel("pkcs12_file", widget=FileInput(attrs={"accept": ".p12,.pfx"})),
-            FieldPanel("password_env"),
-            *TOKEN_PANELS,
-            FieldPanel("signature_image", widget=FileInput(attrs={"accept": ".png"})),
-            FieldPanel("is_active"),
-        ],
+        signing_key_panels("user", "position", image="signature_image"),
         base_form_class=StaffSigningKeyAdminForm,
     )
 

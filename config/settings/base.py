@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "backoffice.exchange",
     "backoffice.incoming",
     "backoffice.outgoing",
+    "backoffice.reports",
+    "backoffice.records",
+    "backoffice.payments",
     "backoffice.demo",
     "search",
     "portal",
@@ -179,7 +182,9 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_vendor/: the project's complete Vietnamese of the Wagtail admin
+# (scripts/i18n/wagtail_vi.py); listed second so the project's own strings win.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_vendor"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -310,6 +315,31 @@ EXCHANGE_SWEEP_SECONDS = env.float("EXCHANGE_SWEEP_SECONDS", default=60.0)
 # Day of the month on which the beat re-hashes every stored original (02:30).
 INTEGRITY_CHECK_DAY = env.int("INTEGRITY_CHECK_DAY", default=1)
 
+# Public statistics (backoffice.reports): the portal's /thong-ke/ page shows the
+# dossiers received in the last PUBLIC_STATISTICS_DAYS days, from a snapshot the
+# beat rebuilds daily at PUBLIC_STATISTICS_HOUR:15 (local time).
+PUBLIC_STATISTICS_DAYS = env.int("PUBLIC_STATISTICS_DAYS", default=365)
+PUBLIC_STATISTICS_HOUR = env.int("PUBLIC_STATISTICS_HOUR", default=1)
+
+# Archive packages (backoffice/records): Ghostscript makes the PDF/A-2b copies with
+# this sRGB output profile; a PDF it cannot convert in time is kept as-is, flagged.
+RECORDS_GHOSTSCRIPT = env.str("RECORDS_GHOSTSCRIPT", default="gs")
+RECORDS_PDFA_ICC_PROFILE = env.str(
+    "RECORDS_PDFA_ICC_PROFILE", default="/usr/share/color/icc/ghostscript/srgb.icc"
+)
+RECORDS_PDFA_TIMEOUT_SECONDS = env.int("RECORDS_PDFA_TIMEOUT_SECONDS", default=120)
+# Ghostscript processes converting at once while a package is written.
+RECORDS_PDFA_WORKERS = env.int("RECORDS_PDFA_WORKERS", default=2)
+RECORDS_FREE_DOCUMENT_MAX_BYTES = env.int(
+    "RECORDS_FREE_DOCUMENT_MAX_BYTES", default=50 * 1024 * 1024
+)
+
+# Fees (backoffice/payments): the payment provider, a registered name ("fake", the
+# outside gateway's stand-in) or a dotted path to a PaymentProvider class; the fake
+# gateway signs its results with this secret (empty: derived from SECRET_KEY).
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="fake")
+PAYMENT_FAKE_SECRET = env.str("PAYMENT_FAKE_SECRET", default="")
+
 # Procedures read with their agencies and components are cached this long (a shared
 # cache drops them at once on any catalogue change; a per-process one after this).
 PROCEDURE_CACHE_SECONDS = env.int("PROCEDURE_CACHE_SECONDS", default=300)
@@ -392,6 +422,8 @@ INCOMING_MAILBOX_KEY = env("INCOMING_MAILBOX_KEY", default="")
 INCOMING_MAILBOX_TICK = env.float("INCOMING_MAILBOX_TICK", default=60.0)
 INCOMING_MAILBOX_TIMEOUT = env.float("INCOMING_MAILBOX_TIMEOUT", default=30.0)
 INCOMING_OVERDUE_INTERVAL = env.float("INCOMING_OVERDUE_INTERVAL", default=3600.0)
+# How often (seconds) the beat looks for overdue dossiers; each is notified once a day.
+DOSSIER_OVERDUE_INTERVAL = env.float("DOSSIER_OVERDUE_INTERVAL", default=3600.0)
 
 # Counter scanning: the folder network scanners write into (empty: off), how often
 # the worker looks at it, the pipeline's resolution and OCR, and the review bar.

@@ -1,13 +1,18 @@
 """A specialist drafts, a leader returns then approves, a clerk releases (number,
-two signatures, dispatch) and prints the outgoing register, in a real browser;
-the pages also work at 390 px wide."""
+two signatures, dispatch — signed by the worker while the page polls) and prints
+the outgoing register, in a real browser; the pages also work at 390 px wide."""
 
 import io
+import threading
+import time
+
+from django.db import connection
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 
+from backoffice.outgoing import tasks
 from backoffice.outgoing.constants import FileKind
 from backoffice.outgoing.models import OutgoingDocument
 from backoffice.signatures.event_loop import outside_event_loop
@@ -22,6 +27,31 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
 ]
+
+
+@pytest.fixture
+def signing_worker(monkeypatch):
+    """The signing job runs beside the web server, as a worker would, a moment
+    after the request (so the page really shows "đang ký" and polls)."""
+    threads: list[threading.Thread] = []
+
+    def run(document_id: int) -> None:
+        try:
+            time.sleep(1.5)
+            tasks.sign_outgoing_document.apply(args=[document_id])
+        finally:
+            connection.close()
+
+    def apply_async(args=None, kwargs=None, **options) -> None:
+        # Called by the outbox once the request has committed.
+        thread = threading.Thread(target=run, args=(args[0],), daemon=True)
+        threads.append(thread)
+        thread.start()
+
+    monkeypatch.setattr(tasks.sign_outgoing_document, "apply_async", apply_async)
+    yield threads
+    for thread in threads:
+        thread.join(timeout=60)
 
 
 def sign_in(page: Page, base: str, user) -> None:
@@ -56,6 +86,7 @@ def test_draft_to_signed_dispatch_in_the_browser(
     browser: Browser,
     office,  # noqa: F811 — the fixture imported above
     pkcs12_keys,  # noqa: F811
+    signing_worker,
     tmp_path,
 ) -> None:
     base = live_server.url
@@ -106,8 +137,18 @@ def test_draft_to_signed_dispatch_in_the_browser(
     sign_in(page, base, office.clerk)
     page.goto(detail)
     page.click("#release")
-    expect(page.locator(".messages")).to_contain_text("Đã cấp số, ký số")
+    expect(page.locator(".messages")).to_contain_text("Đã gửi yêu cầu cấp số")
+    progress = page.locator("#release-progress-text")
+    expect(progress).to_have_attribute("aria-live", "polite")
+    expect(progress).to_contain_text("Đang cấp số và ký số")
+    expect(page.locator("#outgoing-status")).to_have_text("Đang ký số")
+    expect(page.locator("#release")).to_have_count(0)
+    # The worker signs; the page notices by itself and shows the number.
+    expect(page.locator("#outgoing-status")).to_have_text(
+        "Đã phát hành", timeout=30_000
+    )
     expect(page.locator("#outgoing-title")).to_contain_text("01/QĐ-STP")
+    expect(page.locator("#release-progress")).to_have_count(0)
     expect(page.locator("#outgoing-recipients")).to_contain_text("UBND Phường 1")
     page.screenshot(path=str(ARTIFACTS / "outgoing-released.png"), full_page=True)
     document = OutgoingDocument.objects.get()

@@ -26,7 +26,11 @@ def _draft_post(office, **overrides):
 
 
 def test_draft_approve_release_search_and_register_over_http(
-    office, pkcs12_keys, verified_client, django_capture_on_commit_callbacks
+    office,
+    pkcs12_keys,
+    verified_client,
+    django_capture_on_commit_callbacks,
+    celery_eager,
 ):
     specialist = verified_client(office.specialist)
     response = specialist.post("/backoffice/van-ban-di/soan-thao/", _draft_post(office))
@@ -118,7 +122,11 @@ def _registered_incoming(agency, number=7, status="assigned"):
 # Assigned by the leader: answering it closes its handling at release (a document
 # not yet assigned stays with the leader's routing).
 def test_a_draft_answers_an_incoming_document_and_release_closes_it(
-    office, pkcs12_keys, verified_client, django_capture_on_commit_callbacks
+    office,
+    pkcs12_keys,
+    verified_client,
+    django_capture_on_commit_callbacks,
+    celery_eager,
 ):
     from backoffice.incoming.constants import IncomingStatus
 

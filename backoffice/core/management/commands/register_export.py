@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from backoffice.core.models import Agency
 from backoffice.core.registers import (
@@ -46,31 +47,45 @@ class Command(BaseCommand):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            self._fail(f"{option} “{value}” không phải ngày dạng YYYY-MM-DD.")
+            self._fail(
+                _("%(option)s “%(value)s” không phải ngày dạng YYYY-MM-DD.")
+                % {"option": option, "value": value}
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         name = options["register"]
         exporter = register_book_get(name)
         if exporter is None:
             known = ", ".join(register_book_names()) or "—"
-            self._fail(f"Không có sổ “{name}”. Các sổ hiện có: {known}.")
+            self._fail(
+                _("Không có sổ “%(name)s”. Các sổ hiện có: %(known)s.")
+                % {"name": name, "known": known}
+            )
         agency = Agency.objects.filter(code=options["agency"]).first()
         if agency is None:
-            self._fail(f"Không tìm thấy cơ quan có mã “{options['agency']}”.")
+            self._fail(
+                _("Không tìm thấy cơ quan có mã “%(code)s”.")
+                % {"code": options["agency"]}
+            )
         year_text = str(options["year"]).strip()
         if not (year_text.isdigit() and MIN_YEAR <= int(year_text) <= MAX_YEAR):
-            self._fail(f"Năm “{year_text}” không hợp lệ (cần dạng YYYY).")
+            self._fail(
+                _("Năm “%(year)s” không hợp lệ (cần dạng YYYY).") % {"year": year_text}
+            )
         year = int(year_text)
         formatter = REGISTER_FORMATS.get(options["format"])
         if formatter is None:
-            self._fail(f"Định dạng “{options['format']}” không hỗ trợ (xlsx hoặc pdf).")
+            self._fail(
+                _("Định dạng “%(format)s” không hỗ trợ (xlsx hoặc pdf).")
+                % {"format": options["format"]}
+            )
         date_from = self._date(options["date_from"], "--from")
         date_to = self._date(options["date_to"], "--to")
         if date_from and date_to and date_from > date_to:
-            self._fail("--from phải trước hoặc bằng --to.")
+            self._fail(_("--from phải trước hoặc bằng --to."))
         output = Path(options["output"])
         if not output.parent.is_dir():
-            self._fail(f"Thư mục “{output.parent}” không tồn tại.")
+            self._fail(_("Thư mục “%(path)s” không tồn tại.") % {"path": output.parent})
         table = exporter(agency=agency, year=year, date_from=date_from, date_to=date_to)
         content = formatter(table)
         # Written beside the target and renamed: a failed run leaves no file.
@@ -81,7 +96,16 @@ class Command(BaseCommand):
             os.replace(temporary, output)
         except OSError as exc:
             Path(temporary).unlink(missing_ok=True)
-            self._fail(f"Không ghi được tệp “{output}”: {exc}")
+            self._fail(
+                _("Không ghi được tệp “%(path)s”: %(error)s")
+                % {"path": output, "error": exc}
+            )
         self.stderr.write(
-            f"{table.title}: {len(table.rows)} dòng → {output} ({len(content)} byte)"
+            _("%(title)s: %(rows)s dòng → %(path)s (%(size)s byte)")
+            % {
+                "title": table.title,
+                "rows": len(table.rows),
+                "path": output,
+                "size": len(content),
+            }
         )

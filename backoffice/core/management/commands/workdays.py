@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from backoffice.core.models import Agency
 from backoffice.core.workcalendar import due_at
@@ -26,23 +27,28 @@ class Command(BaseCommand):
             start = dt.datetime.fromisoformat(options["start"])
         except ValueError as exc:
             raise CommandError(
-                f"--start “{options['start']}” không phải thời điểm ISO 8601 "
-                "(ví dụ 2027-02-03T08:00:00+07:00)."
+                _(
+                    "--start “%(value)s” không phải thời điểm ISO 8601 "
+                    "(ví dụ 2027-02-03T08:00:00+07:00)."
+                )
+                % {"value": options["start"]}
             ) from exc
         try:
             days = int(options["days"])
         except ValueError as exc:
             raise CommandError(
-                f"--days “{options['days']}” không phải số nguyên."
+                _("--days “%(value)s” không phải số nguyên.")
+                % {"value": options["days"]}
             ) from exc
         if days < 0:
-            raise CommandError("--days phải lớn hơn hoặc bằng 0.")
+            raise CommandError(_("--days phải lớn hơn hoặc bằng 0."))
         agency = None
         if options.get("agency"):
             agency = Agency.objects.filter(code=options["agency"]).first()
             if agency is None:
                 raise CommandError(
-                    f"Không tìm thấy cơ quan có mã định danh “{options['agency']}”."
+                    _("Không tìm thấy cơ quan có mã định danh “%(code)s”.")
+                    % {"code": options["agency"]}
                 )
         due = due_at(start=start, days=days, agency=agency).isoformat()
         if options["json"]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from backoffice.documents.bulk_import import documents_import
 from backoffice.documents.imports import MetadataError
@@ -32,7 +33,11 @@ class Command(BaseCommand):
         filled = BAR_WIDTH * done // max(total, 1)
         bar = "█" * filled + "·" * (BAR_WIDTH - filled)
         end = "\n" if done >= total else ""
-        self.stderr.write(f"\r[{bar}] {done}/{total} văn bản", ending=end)
+        self.stderr.write(
+            _("\r[%(bar)s] %(done)s/%(total)s văn bản")
+            % {"bar": bar, "done": done, "total": total},
+            ending=end,
+        )
         self.stderr.flush()
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,8 +56,19 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(data, ensure_ascii=False))
             return
         self.stdout.write(
-            f"Đã nhập {data['created']} văn bản mới, cập nhật {data['updated']}, "
-            f"không đổi {data['unchanged']}, từ chối {len(data['rejected'])}."
+            _(
+                "Đã nhập %(created)s văn bản mới, cập nhật %(updated)s, "
+                "không đổi %(unchanged)s, từ chối %(rejected)s."
+            )
+            % {
+                "created": data["created"],
+                "updated": data["updated"],
+                "unchanged": data["unchanged"],
+                "rejected": len(data["rejected"]),
+            }
         )
         for item in data["rejected"]:
-            self.stdout.write(f"  dòng {item['row']}: {item['reason']}")
+            self.stdout.write(
+                _("  dòng %(row)s: %(reason)s")
+                % {"row": item["row"], "reason": item["reason"]}
+            )

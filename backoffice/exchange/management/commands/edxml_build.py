@@ -9,6 +9,7 @@ attachments of the release. Signed with the sending agency's key (PKCS#12).
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from backoffice.exchange.keys import KeyUnavailable
 from backoffice.exchange.outbound import ExchangeRejected, organ_of, outgoing_packet
@@ -29,7 +30,9 @@ class Command(BaseCommand):
             .first()
         )
         if document is None:
-            raise CommandError(f"Không có văn bản đi #{options['outgoing']}.")
+            raise CommandError(
+                _("Không có văn bản đi #%(id)s.") % {"id": options["outgoing"]}
+            )
         recipients = [
             organ_of(r.agency)
             for r in document.recipients.select_related("agency")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from cryptography import x509
 
@@ -42,7 +43,9 @@ class Command(BaseCommand):
                 trusted.extend(x509.load_pem_x509_certificates(Path(path).read_bytes()))
             except (OSError, ValueError) as exc:
                 raise CommandError(
-                    f"Không đọc được chứng thư {path}: {exc}", returncode=2
+                    _("Không đọc được chứng thư %(path)s: %(error)s")
+                    % {"path": path, "error": exc},
+                    returncode=2,
                 ) from exc
         try:
             data = Path(options["file"]).read_bytes()
@@ -56,7 +59,7 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(report.as_json(), ensure_ascii=False))
         else:
-            verdict = "hợp lệ" if report.valid else "KHÔNG hợp lệ"
+            verdict = _("hợp lệ") if report.valid else _("KHÔNG hợp lệ")
             self.stdout.write(f"{options['file']}: {verdict}")
             for error in report.errors:
                 self.stdout.write(f"  - {error}")

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from backoffice.core.models import Agency
 from backoffice.incoming.checks import IncomingRejected
@@ -51,7 +52,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         agency = Agency.objects.filter(code=options["agency"]).first()
         if agency is None:
-            self._fail(f"Không tìm thấy cơ quan có mã “{options['agency']}”.")
+            self._fail(
+                _("Không tìm thấy cơ quan có mã “%(code)s”.")
+                % {"code": options["agency"]}
+            )
         documents: list[IncomingDocument] = []
         unreadable = 0
         for name in options["files"]:
@@ -59,7 +63,10 @@ class Command(BaseCommand):
             try:
                 content = path.read_bytes()
             except OSError as exc:
-                self.stderr.write(f"{path}: không đọc được tệp ({exc.strerror}).")
+                self.stderr.write(
+                    _("%(path)s: không đọc được tệp (%(error)s).")
+                    % {"path": path, "error": exc.strerror}
+                )
                 unreadable += 1
                 continue
             try:

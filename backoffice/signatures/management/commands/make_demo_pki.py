@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from backoffice.signatures.services import demo_pki_install
 
@@ -47,12 +48,18 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         except OSError as exc:
-            raise CommandError(f"Không ghi được vào {directory}: {exc}") from exc
+            raise CommandError(
+                _("Không ghi được vào %(path)s: %(error)s")
+                % {"path": directory, "error": exc}
+            ) from exc
         configured = Path(settings.SIGNING_PKCS12_PATH).resolve()
         if pki.pkcs12_path.resolve() != configured:
             self.stderr.write(
-                f"Lưu ý: SIGNING_PKCS12_PATH đang là {configured}; "
-                f"đặt nó thành {pki.pkcs12_path} để ký bằng chứng thư này."
+                _(
+                    "Lưu ý: SIGNING_PKCS12_PATH đang là %(configured)s; "
+                    "đặt nó thành %(path)s để ký bằng chứng thư này."
+                )
+                % {"configured": configured, "path": pki.pkcs12_path}
             )
         if options["json"]:
             payload = {
@@ -68,9 +75,9 @@ class Command(BaseCommand):
             }
             self.stdout.write(json.dumps(payload, ensure_ascii=False))
             return
-        state = "Đã tạo" if pki.created else "Giữ nguyên (đã có)"
+        state = _("Đã tạo") if pki.created else _("Giữ nguyên (đã có)")
         self.stdout.write(
             f"{state}: {pki.pkcs12_path}\n{state}: {pki.root_pem_path}\n"
-            f"Chứng thư gốc tin cậy: {root.name} "
-            f"(SHA-256 {root.fingerprint_sha256})"
+            + _("Chứng thư gốc tin cậy: %(name)s (SHA-256 %(fingerprint)s)")
+            % {"name": root.name, "fingerprint": root.fingerprint_sha256}
         )
