@@ -9,8 +9,8 @@ from playwright.sync_api import Page, expect
 from backoffice.records.models import EFile
 from backoffice.records.verify import archive_verify
 from tests.backoffice.records import conftest as records
-from tests.backoffice.records.conftest import make_incoming
 from tests.e2e.conftest import ARTIFACTS
+from tests.fixtures.records import make_incoming
 from tests.fixtures.staff import PASSWORD, current_totp
 
 # The records tests' fixtures, under names of this module.

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from backoffice.core.constants import Role
 from backoffice.reports.statistics import statistics_refresh
 from tests.backoffice.reports import conftest as report_fixtures
-from tests.backoffice.reports.conftest import NOW
 from tests.e2e.conftest import ARTIFACTS
+from tests.fixtures.reports import NOW
 from tests.fixtures.staff import PASSWORD, current_totp
 
 pytestmark = [

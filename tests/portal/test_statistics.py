@@ -6,7 +6,7 @@ import pytest
 
 from backoffice.reports.statistics import statistics_refresh
 from tests.backoffice.reports import conftest as report_fixtures
-from tests.backoffice.reports.conftest import NOW
+from tests.fixtures.reports import NOW
 
 # The hand-built dataset of the report tests (every figure counted by hand).
 report_dataset = report_fixtures.report_dataset
