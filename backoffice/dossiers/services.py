@@ -30,6 +30,7 @@ from .constants import (
     DossierStatus,
     ResultDelivery,
 )
+from .filetypes import FORMAT_EQUIVALENTS
 from .models import Dossier, DossierFile, DossierStatusEvent
 from .uploads import CheckedUpload, UploadRejected, check_dossier_total
 
@@ -72,23 +73,31 @@ def _check_components(
         component = components.get(component_id)
         if component is None:
             errors.setdefault("files", []).append(
-                f"Thành phần #{component_id} không thuộc thủ tục {procedure.code}."
+                _("Thành phần #%(component)s không thuộc thủ tục %(procedure)s.")
+                % {"component": component_id, "procedure": procedure.code}
             )
             continue
         allowed = set(component.formats)
         for upload in uploads:
+            # A phone's HEIC photo counts as the JPG the component accepts.
+            kind = FORMAT_EQUIVALENTS.get(upload.extension, upload.extension)
             if upload.extension not in allowed and not (
-                upload.extension == "jpg" and "jpeg" in allowed
+                kind == "jpg" and ({"jpg", "jpeg"} & allowed)
             ):
                 errors.setdefault(f"component_{component_id}", []).append(
-                    f"“{upload.name}”: thành phần “{component.name}” chỉ nhận "
-                    f"{', '.join(sorted(allowed))}."
+                    _("“%(file)s”: thành phần “%(component)s” chỉ nhận %(formats)s.")
+                    % {
+                        "file": upload.name,
+                        "component": component.name,
+                        "formats": ", ".join(sorted(allowed)),
+                    }
                 )
     if require_all:
         for component in components.values():
             if component.required and not files.get(component.pk):
                 errors.setdefault(f"component_{component.pk}", []).append(
-                    f"Chưa có tệp cho thành phần bắt buộc “{component.name}”."
+                    _("Chưa có tệp cho thành phần bắt buộc “%(component)s”.")
+                    % {"component": component.name}
                 )
     if errors:
         raise ValidationError(errors)
@@ -324,8 +333,11 @@ def dossier_transition(
             raise ValidationError(
                 {
                     "status": (
-                        f"Không thể chuyển hồ sơ từ “{locked.get_status_display()}” "
-                        f"sang “{DossierStatus(to).label}”."
+                        _("Không thể chuyển hồ sơ từ “%(source)s” sang “%(target)s”.")
+                        % {
+                            "source": locked.get_status_display(),
+                            "target": DossierStatus(to).label,
+                        }
                     )
                 }
             )

@@ -126,8 +126,10 @@ def sanitize_filename(name: str) -> str:
     if re.search(r"[\\/]", name) or name.strip() in {".", ".."}:
         raise UploadRejected(
             "bad_name",
-            "Tên tệp chứa đường dẫn thư mục, không được nhận. "
-            "Hãy đổi tên tệp và tải lên lại.",
+            _(
+                "Tên tệp chứa đường dẫn thư mục, không được nhận. "
+                "Hãy đổi tên tệp và tải lên lại."
+            ),
         )
     name = "".join(
         ch for ch in name if unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co"}
@@ -142,7 +144,7 @@ def sanitize_filename(name: str) -> str:
         stem = f"_{stem}"
     if not stem:
         raise UploadRejected(
-            "bad_name", "Tên tệp không hợp lệ. Hãy đổi tên tệp và tải lên lại."
+            "bad_name", _("Tên tệp không hợp lệ. Hãy đổi tên tệp và tải lên lại.")
         )
     stem = stem[: MAX_NAME - len(ext) - 1]
     return f"{stem}.{ext}" if ext else stem
@@ -150,8 +152,8 @@ def sanitize_filename(name: str) -> str:
 
 def _describe(kind: str | None) -> str:
     if kind is None:
-        return "không xác định"
-    return "tệp nén ZIP" if kind == ZIP else kind.upper()
+        return _("không xác định")
+    return _("tệp nén ZIP") if kind == ZIP else kind.upper()
 
 
 def _check_zip_bomb(content: bytes) -> None:
@@ -161,11 +163,11 @@ def _check_zip_bomb(content: bytes) -> None:
         if total > limit or total > 200 * max(len(content), 1):
             raise UploadRejected(
                 "zip_bomb",
-                "Tệp văn bản có cấu trúc nén bất thường nên không được nhận.",
+                _("Tệp văn bản có cấu trúc nén bất thường nên không được nhận."),
             )
         if archive.testzip() is not None:
             raise UploadRejected(
-                "corrupt_document", "Tệp văn bản bị hỏng, không mở được."
+                "corrupt_document", _("Tệp văn bản bị hỏng, không mở được.")
             )
 
 
@@ -177,14 +179,16 @@ def _pdf_pages(content: bytes, name: str) -> int:
         if reader.encrypted:
             raise UploadRejected(
                 "encrypted_pdf",
-                f"Tệp “{name}” đã được đặt mật khẩu; hãy nộp bản PDF không mã hóa.",
+                _("Tệp “%(name)s” đã được đặt mật khẩu; hãy nộp bản PDF không mã hóa.")
+                % {"name": name},
             )
         pages = int(reader.root["/Pages"]["/Count"])
     except UploadRejected:
         raise
     except Exception as exc:
         raise UploadRejected(
-            "corrupt_pdf", f"Tệp “{name}” không phải PDF hợp lệ hoặc đã bị hỏng."
+            "corrupt_pdf",
+            _("Tệp “%(name)s” không phải PDF hợp lệ hoặc đã bị hỏng.") % {"name": name},
         ) from exc
     if pages < 1:
         raise UploadRejected(
@@ -204,7 +208,8 @@ def check_active_content(*, name: str, content: bytes) -> None:
         found = pdf_active_content(content)
     except PdfUnreadable as exc:
         raise UploadRejected(
-            "corrupt_pdf", f"Tệp “{name}” không phải PDF hợp lệ hoặc đã bị hỏng."
+            "corrupt_pdf",
+            _("Tệp “%(name)s” không phải PDF hợp lệ hoặc đã bị hỏng.") % {"name": name},
         ) from exc
     if found and active_content_mode() == ACTIVE_CONTENT_REFUSE:
         raise UploadRejected(
@@ -227,15 +232,25 @@ def _image_pages(content: bytes, name: str) -> int:
             if width * height > limit:
                 raise UploadRejected(
                     "image_bomb",
-                    f"Ảnh “{name}” quá lớn ({width}×{height} điểm ảnh), vượt giới hạn "
-                    f"{limit:,} điểm ảnh.".replace(",", "."),
+                    _(
+                        "Ảnh “%(name)s” quá lớn (%(width)s×%(height)s điểm ảnh), "
+                        "vượt giới hạn %(limit)s điểm ảnh."
+                    )
+                    % {
+                        "name": name,
+                        "width": width,
+                        "height": height,
+                        "limit": f"{limit:,}".replace(",", "."),
+                    },
                 )
             frames = getattr(image, "n_frames", 1)
             for index in range(frames):
                 image.seek(index)
                 if image.size[0] * image.size[1] > limit:
                     raise UploadRejected(
-                        "image_bomb", f"Ảnh “{name}” có trang vượt giới hạn điểm ảnh."
+                        "image_bomb",
+                        _("Ảnh “%(name)s” có trang vượt giới hạn điểm ảnh.")
+                        % {"name": name},
                     )
                 image.load()
             return frames
@@ -243,11 +258,13 @@ def _image_pages(content: bytes, name: str) -> int:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise UploadRejected(
-            "image_bomb", f"Ảnh “{name}” vượt giới hạn điểm ảnh cho phép."
+            "image_bomb",
+            _("Ảnh “%(name)s” vượt giới hạn điểm ảnh cho phép.") % {"name": name},
         ) from exc
     except Exception as exc:
         raise UploadRejected(
-            "corrupt_image", f"Ảnh “{name}” bị hỏng, không đọc được."
+            "corrupt_image",
+            _("Ảnh “%(name)s” bị hỏng, không đọc được.") % {"name": name},
         ) from exc
 
 
@@ -270,29 +287,40 @@ def check_upload(
         )
     if len(content) > limit:
         raise UploadRejected(
-            "too_large", f"Tệp “{safe_name}” vượt quá dung lượng cho phép {_mb(limit)}."
+            "too_large",
+            _("Tệp “%(safe_name)s” vượt quá dung lượng cho phép %(limit)s.")
+            % {"safe_name": safe_name, "limit": _mb(limit)},
         )
     kind = sniff(content)
     if kind not in MEDIA_TYPES:
         raise UploadRejected(
             "unsupported_type",
-            f"Tệp “{safe_name}” có nội dung {_describe(kind)}, không thuộc các "
-            "định dạng được nhận (PDF, JPG, PNG, TIFF, HEIC, DOCX, DOC, ODT).",
+            _(
+                "Tệp “%(safe_name)s” có nội dung %(kind)s, không thuộc các "
+                "định dạng được nhận (PDF, JPG, PNG, TIFF, HEIC, DOCX, DOC, ODT)."
+            )
+            % {"safe_name": safe_name, "kind": _describe(kind)},
         )
     declared = safe_name.rpartition(".")[2].lower() if "." in safe_name else ""
     declared = normalise_extension(declared)
     if declared and declared != kind:
         raise UploadRejected(
             "type_mismatch",
-            f"Tệp “{safe_name}” mang đuôi .{declared} nhưng nội dung là "
-            f"{_describe(kind)}. Hãy nộp đúng loại tệp.",
+            _(
+                "Tệp “%(safe_name)s” mang đuôi .%(declared)s nhưng nội dung là "
+                "%(kind)s. Hãy nộp đúng loại tệp."
+            )
+            % {"safe_name": safe_name, "declared": declared, "kind": _describe(kind)},
         )
     allowed = {normalise_extension(f) for f in (allowed_formats or [])}
     if allowed and kind not in allowed and FORMAT_EQUIVALENTS.get(kind) not in allowed:
         raise UploadRejected(
             "format_not_allowed",
-            f"Định dạng {kind.upper()} không được chấp nhận cho thành phần này: "
-            f"chỉ nhận {', '.join(sorted(allowed))}.",
+            _(
+                "Định dạng %(kind)s không được chấp nhận cho thành phần này: "
+                "chỉ nhận %(allowed)s."
+            )
+            % {"kind": kind.upper(), "allowed": ", ".join(sorted(allowed))},
         )
     pages: int | None = None
     if kind == PDF:
@@ -322,7 +350,8 @@ def check_dossier_total(*, sizes: list[int]) -> None:
     if sum(sizes) > limit:
         raise UploadRejected(
             "dossier_too_large",
-            f"Tổng dung lượng các tệp vượt quá {_mb(limit)} cho một hồ sơ.",
+            _("Tổng dung lượng các tệp vượt quá %(limit)s cho một hồ sơ.")
+            % {"limit": _mb(limit)},
         )
 
 

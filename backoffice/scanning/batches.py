@@ -112,8 +112,8 @@ def scan_batch_create(
     limit = settings.SCAN_MAX_FILE_BYTES
     if len(content) > limit:
         raise ScanRejected(
-            f"Tệp “{safe_name}” vượt quá dung lượng cho phép "
-            f"{limit / (1024 * 1024):.0f} MB."
+            _("Tệp “%(safe_name)s” vượt quá dung lượng cho phép %(limit)s.")
+            % {"safe_name": safe_name, "limit": f"{limit / (1024 * 1024):.0f} MB"}
         )
     kind, pages = _sniff_scan(safe_name, content)
     try:  # every way in (counter, hot folder, intake_scan) refuses active content
@@ -128,8 +128,17 @@ def scan_batch_create(
     )
     if duplicate is not None:
         raise ScanRejected(
-            f"Tệp “{safe_name}” đã được nhận trước đó (lô quét #{duplicate.pk}, "
-            f"{timezone.localtime(duplicate.created_at):%H:%M %d/%m/%Y})."
+            _(
+                "Tệp “%(safe_name)s” đã được nhận trước đó (lô quét #%(batch)s, "
+                "%(received)s)."
+            )
+            % {
+                "safe_name": safe_name,
+                "batch": duplicate.pk,
+                "received": timezone.localtime(duplicate.created_at).strftime(
+                    "%H:%M %d/%m/%Y"
+                ),
+            }
         )
     batch = ScanBatch(
         agency=agency,
@@ -216,7 +225,7 @@ def scan_batch_run(*, batch_id: int) -> ScanBatch:
             shutil.copyfileobj(handle, out)
         if hashlib.sha256(source.read_bytes()).hexdigest() != batch.sha256:
             raise ScanRejected(
-                "Tệp quét gốc đã bị thay đổi (SHA-256 không khớp); không xử lý."
+                _("Tệp quét gốc đã bị thay đổi (SHA-256 không khớp); không xử lý.")
             )
         result = pipeline.scan_run(
             sources=[source],

@@ -54,9 +54,8 @@ def _pending_range(batch: ScanBatch, first: int, last: int) -> list[ScanPage]:
     if not_pending:
         raise ValidationError(
             {
-                "pages": "Các trang sau không nằm trong hàng chờ xem lại: "
-                + ", ".join(str(n) for n in not_pending)
-                + "."
+                "pages": _("Các trang sau không nằm trong hàng chờ xem lại: %(pages)s.")
+                % {"pages": ", ".join(str(n) for n in not_pending)}
             }
         )
     return pages

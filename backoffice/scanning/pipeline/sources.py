@@ -116,13 +116,15 @@ def _pdf_page_count_of(path: Path, handle) -> int:
             try:
                 if not reader.decrypt(""):
                     raise ScanInputError(
-                        f"Tệp PDF {path.name} bị mã hóa, không thể xử lý."
+                        _("Tệp PDF %(name)s bị mã hóa, không thể xử lý.")
+                        % {"name": path.name}
                     )
             except ScanInputError:
                 raise
             except Exception as exc:
                 raise ScanInputError(
-                    f"Tệp PDF {path.name} bị mã hóa, không thể xử lý."
+                    _("Tệp PDF %(name)s bị mã hóa, không thể xử lý.")
+                    % {"name": path.name}
                 ) from exc
         count = len(reader.pages)
     except ScanInputError:
@@ -180,7 +182,11 @@ def list_pages(paths: list[Path]) -> list[PageRef]:
         pages.extend(PageRef(path, kind, number) for number in range(count))
         if len(pages) > MAX_PAGES:
             raise ScanInputError(
-                f"Lô quét có hơn {MAX_PAGES} trang; hãy chia thành nhiều lô nhỏ hơn."
+                _(
+                    "Lô quét có hơn %(max_pages)s trang; hãy chia thành nhiều lô "
+                    "nhỏ hơn."
+                )
+                % {"max_pages": MAX_PAGES}
             )
     return pages
 

@@ -136,6 +136,41 @@ def test_component_formats_are_enforced(
         )
 
 
+def test_a_heic_photo_counts_as_the_jpg_a_component_accepts(
+    birth_registration, agency_tree, applicant, complete_files
+) -> None:
+    import dataclasses
+
+    from tests.fixtures.dossiers import checked_upload
+
+    component = birth_registration.components.get(name="Giấy chứng sinh")
+    component.accepted_formats = "jpg"
+    component.save()
+    photo = dataclasses.replace(
+        checked_upload(b"\x00\x00\x00\x18ftypheic", name="giay-chung-sinh.heic"),
+        media_type="image/heic",
+        extension="heic",
+        pages=1,
+    )
+    dossier = submit(
+        birth_registration,
+        agency_tree["ward"],
+        applicant,
+        {**complete_files, component.pk: [photo]},
+    )
+    assert dossier.files.filter(original_name="giay-chung-sinh.heic").exists()
+    # A PDF is still refused there.
+    from tests.fixtures.dossiers import pdf_upload
+
+    with pytest.raises(ValidationError, match="chỉ nhận jpg"):
+        submit(
+            birth_registration,
+            agency_tree["ward"],
+            applicant,
+            {**complete_files, component.pk: [pdf_upload()]},
+        )
+
+
 # Outside a test transaction, as every caller runs it: the submission's own
 # transaction is the one that fails.
 @pytest.mark.django_db(transaction=True)

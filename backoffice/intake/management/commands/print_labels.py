@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from backoffice.dossiers.models import Dossier
 from backoffice.intake.services import dossier_sheets_pdf
@@ -30,11 +31,14 @@ class Command(BaseCommand):
         )
         if dossier is None:
             raise CommandError(
-                f"Không tìm thấy hồ sơ có mã “{code}”. Không ghi tệp nào."
+                _("Không tìm thấy hồ sơ có mã “%(code)s”. Không ghi tệp nào.")
+                % {"code": code}
             )
         output = Path(options["output"])
         if not output.parent.is_dir():
-            raise CommandError(f"Thư mục “{output.parent}” không tồn tại.")
+            raise CommandError(
+                _("Thư mục “%(folder)s” không tồn tại.") % {"folder": output.parent}
+            )
         pdf = dossier_sheets_pdf(dossier=dossier)
         # Written beside the target and renamed, so a failure leaves no half file.
         handle, temp = tempfile.mkstemp(dir=output.parent, suffix=".tmp")
@@ -47,6 +51,9 @@ class Command(BaseCommand):
             raise
         count = dossier.procedure.components.count()
         self.stdout.write(
-            f"Đã ghi {output}: 1 tờ bìa và {count} tờ phân cách "
-            f"cho hồ sơ {dossier.code}."
+            _(
+                "Đã ghi %(output)s: 1 tờ bìa và %(count)s tờ phân cách "
+                "cho hồ sơ %(code)s."
+            )
+            % {"output": output, "count": count, "code": dossier.code}
         )

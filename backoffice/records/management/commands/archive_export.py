@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from backoffice.records.archive import archive_export
 from backoffice.records.models import EFile
@@ -29,10 +30,15 @@ class Command(BaseCommand):
             .first()
         )
         if efile is None:
-            raise CommandError(f"Không có hồ sơ công việc #{options['file_id']}.")
+            raise CommandError(
+                _("Không có hồ sơ công việc #%(file_id)s.")
+                % {"file_id": options["file_id"]}
+            )
         out = Path(options["output"])
         if not out.parent.is_dir():
-            raise CommandError(f"Thư mục {out.parent} không tồn tại.")
+            raise CommandError(
+                _("Thư mục %(folder)s không tồn tại.") % {"folder": out.parent}
+            )
         try:
             result = archive_export(
                 efile=efile, out=out, convert_pdfa=not options["no_pdfa"]
@@ -50,10 +56,19 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(summary, ensure_ascii=False))
             return
         self.stdout.write(
-            f"Đã xuất {efile.code}: {result.entries} mục, "
-            f"{result.pdfa_converted} bản PDF/A-2b → {result.path}"
+            _(
+                "Đã xuất %(code)s: %(entries)s mục, "
+                "%(converted)s bản PDF/A-2b → %(path)s"
+            )
+            % {
+                "code": efile.code,
+                "entries": result.entries,
+                "converted": result.pdfa_converted,
+                "path": result.path,
+            }
         )
         for failure in result.pdfa_failed:
             self.stdout.write(
-                f"  Không chuyển được PDF/A: {failure['path']} ({failure['reason']})"
+                _("  Không chuyển được PDF/A: %(path)s (%(reason)s)")
+                % {"path": failure["path"], "reason": failure["reason"]}
             )

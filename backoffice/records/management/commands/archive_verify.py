@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 
 from backoffice.records.verify import archive_verify
 
@@ -26,11 +27,14 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(report, ensure_ascii=False))
         elif report["valid"]:
-            self.stdout.write(f"Gói hợp lệ: {report['entries']} mục khớp bảng kê.")
+            self.stdout.write(
+                _("Gói hợp lệ: %(entries)s mục khớp bảng kê.")
+                % {"entries": report["entries"]}
+            )
         else:
             self.stdout.write(
-                f"Gói KHÔNG hợp lệ: {len(report['mismatches'])} sai lệch "
-                f"(bảng kê {report['entries']} mục)."
+                _("Gói KHÔNG hợp lệ: %(count)s sai lệch (bảng kê %(entries)s mục).")
+                % {"count": len(report["mismatches"]), "entries": report["entries"]}
             )
             for problem in report["mismatches"]:
                 self.stdout.write(f"  {problem['problem']}: {problem['entry']}")
