@@ -11,8 +11,8 @@ from backoffice.dossiers.constants import DossierStatus
 from backoffice.dossiers.models import Dossier, DossierFile
 from backoffice.signatures.event_loop import outside_event_loop
 from backoffice.signatures.verification import pdf_verify, trust_store
-from tests.backoffice.dossiers.conftest import desk, submitted  # noqa: F401
 from tests.e2e.conftest import ARTIFACTS
+from tests.fixtures.dossier_desk import desk, submitted  # noqa: F401
 from tests.fixtures.signatures import make_pdf
 from tests.fixtures.staff import PASSWORD, current_totp
 
