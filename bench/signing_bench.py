@@ -18,7 +18,6 @@ documents (a fresh agency code per run), so it can run on a scratch database.
 """
 
 import argparse
-import io
 import json
 import os
 import sys
@@ -35,26 +34,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 PIN_VARIABLE = "SIGNING_PASSWORD_BENCH"
 
 
-def pdf(pages: int, title: str) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(
-            TTFont("DejaVuSans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-        )
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A4)
-    for number in range(1, pages + 1):
-        page.setFont("DejaVuSans", 12)
-        page.drawString(72, 780, f"{title} — trang {number}/{pages}")
-        for line in range(40):
-            page.drawString(72, 740 - line * 16, f"Điều {line + 1}. Nội dung văn bản.")
-        page.showPage()
-    page.save()
-    return buffer.getvalue()
+from _pdf import text_pdf  # noqa: E402 — after sys.path is set
 
 
 def main() -> int:
@@ -153,7 +133,7 @@ def main() -> int:
             token={**common, "key_label": "agency-seal"},
         )
 
-    main_pdf, annex_pdf = pdf(10, "Quyết định"), pdf(2, "Phụ lục")
+    main_pdf, annex_pdf = text_pdf(10, "Quyết định"), text_pdf(2, "Phụ lục")
 
     def signing(kind: str) -> dict[str, float | str]:
         from backoffice.signatures.models import StaffSigningKey
@@ -205,7 +185,7 @@ def main() -> int:
                 issuer_symbol="BENCH",
                 recipient_emails=["bench@example.vn"],
             ),
-            main=PdfUpload("a.pdf", pdf(1, "Quyết định")),
+            main=PdfUpload("a.pdf", text_pdf(1, "Quyết định")),
         )
         outgoing_submit(document=document, actor=specialist)
         outgoing_approve(document=document, actor=leader)

@@ -13,13 +13,10 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any, Protocol
 
 from .models import Agency
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+from .pdf_fonts import dejavu
 
 
 @dataclass(frozen=True)
@@ -109,16 +106,6 @@ def register_table_xlsx(table: RegisterTable) -> bytes:
     return buffer.getvalue()
 
 
-@cache
-def _fonts() -> tuple[str, str]:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    pdfmetrics.registerFont(TTFont("DejaVuSans", FONT_DIR / "DejaVuSans.ttf"))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", FONT_DIR / "DejaVuSans-Bold.ttf"))
-    return "DejaVuSans", "DejaVuSans-Bold"
-
-
 def register_table_pdf(table: RegisterTable) -> bytes:
     """The table as a landscape A4 PDF; the header row repeats on every page and
     long cells wrap, so the register prints in full."""
@@ -129,7 +116,7 @@ def register_table_pdf(table: RegisterTable) -> bytes:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
     from reportlab.platypus.tables import LongTable
 
-    regular, bold = _fonts()
+    regular, bold = dejavu("Sans")
     cell = ParagraphStyle("cell", fontName=regular, fontSize=7, leading=8.5)
     head = ParagraphStyle("head", fontName=bold, fontSize=7, leading=8.5)
     title = ParagraphStyle("title", fontName=bold, fontSize=13, leading=16, alignment=1)

@@ -4,24 +4,20 @@ import hashlib
 import io
 
 from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from backoffice.core.pdf_fonts import dejavu
 from backoffice.dossiers.uploads import CheckedUpload
-
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
 def demo_pdf(*, title: str, lines: list[str]) -> bytes:
-    if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", FONT))
+    regular, _bold = dejavu("Sans")
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=A4, invariant=True)
     width, height = A4
-    page.setFont("DejaVuSans", 15)
+    page.setFont(regular, 15)
     page.drawCentredString(width / 2, height - 90, title)
-    page.setFont("DejaVuSans", 11)
+    page.setFont(regular, 11)
     for i, line in enumerate(lines):
         page.drawString(70, height - 140 - 18 * i, line)
     page.showPage()

@@ -18,11 +18,10 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+from backoffice.core.pdf_fonts import dejavu
+
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 NOTE = (
     "Mẫu tham khảo của bản trình diễn; khi nộp hồ sơ, dùng mẫu chính thức theo văn "
@@ -159,14 +158,6 @@ TEMPLATES: dict[str, tuple[str, str, list[str], list[str]]] = {
 }
 
 
-def _fonts() -> tuple[str, str]:
-    pdfmetrics.registerFont(TTFont("DejaVuSerif", FONT_DIR / "DejaVuSerif.ttf"))
-    pdfmetrics.registerFont(
-        TTFont("DejaVuSerif-Bold", FONT_DIR / "DejaVuSerif-Bold.ttf")
-    )
-    return "DejaVuSerif", "DejaVuSerif-Bold"
-
-
 def _lines(title: str, to: str, who: list[str], request: list[str]) -> list[tuple]:
     """(style, text) lines shared by the PDF and DOCX renderings."""
     dots = " " + "." * 40
@@ -190,7 +181,7 @@ def _lines(title: str, to: str, who: list[str], request: list[str]) -> list[tupl
 
 
 def template_pdf(name: str) -> bytes:
-    regular, bold = _fonts()
+    regular, bold = dejavu("Serif")
     styles = {
         "center-bold": ParagraphStyle(
             "cb", fontName=bold, fontSize=11, leading=15, alignment=TA_CENTER

@@ -6,8 +6,7 @@ Drawn with reportlab and DejaVu fonts, which carry every Vietnamese glyph.
 import datetime as dt
 import io
 from collections.abc import Iterable
-from functools import cache
-from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.urls import reverse
@@ -20,8 +19,6 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Image,
     Paragraph,
@@ -31,22 +28,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from backoffice.core.pdf_fonts import dejavu
+
 from .models import Dossier
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-
-
-@cache
-def _fonts() -> tuple[str, str]:
-    pdfmetrics.registerFont(TTFont("DejaVuSerif", FONT_DIR / "DejaVuSerif.ttf"))
-    pdfmetrics.registerFont(
-        TTFont("DejaVuSerif-Bold", FONT_DIR / "DejaVuSerif-Bold.ttf")
-    )
-    return "DejaVuSerif", "DejaVuSerif-Bold"
 
 
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
+    regular, bold = dejavu("Serif")
     return {
         "body": ParagraphStyle("body", fontName=regular, fontSize=10.5, leading=14),
         "small": ParagraphStyle("small", fontName=regular, fontSize=9, leading=11),
@@ -108,23 +96,12 @@ def receipt_pdf(
     """
     s = _styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"Giấy tiếp nhận hồ sơ {dossier.code}",
-        author=dossier.agency.name,
+    doc = _document(
+        buffer, title=f"Giấy tiếp nhận hồ sơ {dossier.code}", dossier=dossier
     )
     procedure = dossier.procedure
     story: list = [
-        _header(dossier, s),
-        Spacer(1, 6 * mm),
-        Paragraph("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", s["title"]),
-        Paragraph(f"Mã hồ sơ: {dossier.code}", s["center"]),
-        Spacer(1, 4 * mm),
+        *_heading(dossier, s, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
         Paragraph(f"{dossier.agency.name} đã tiếp nhận hồ sơ của:", s["body"]),
     ]
     applicant_rows = []
@@ -156,13 +133,13 @@ def receipt_pdf(
             )
         )
     story += [
-        Paragraph(f"– {label}: {_escape(value)}", s["body"])
+        Paragraph(f"– {label}: {escape(value)}", s["body"])
         for label, value in applicant_rows
     ]
     story += [
         Paragraph(
             f"– Nội dung yêu cầu giải quyết: {procedure.code} — "
-            f"{_escape(procedure.name)}",
+            f"{escape(procedure.name)}",
             s["body"],
         ),
         Spacer(1, 2 * mm),
@@ -172,14 +149,14 @@ def receipt_pdf(
     rows += [
         [
             str(i),
-            Paragraph(_escape(name), s["small"]),
+            Paragraph(escape(name), s["small"]),
             Paragraph(form, s["small"]),
             str(count),
         ]
         for i, (name, form, count) in enumerate(components, start=1)
     ]
     table = Table(rows, colWidths=[10 * mm, 105 * mm, 40 * mm, 20 * mm], repeatRows=1)
-    regular, bold = _fonts()
+    regular, bold = dejavu("Serif")
     table.setStyle(
         TableStyle(
             [
@@ -209,7 +186,7 @@ def receipt_pdf(
             f"6. Hình thức nhận kết quả: {dossier.get_result_delivery_display()}",
             s["body"],
         ),
-        Paragraph(f"7. Phí, lệ phí: {_escape(procedure.fees or 'Không')}", s["body"]),
+        Paragraph(f"7. Phí, lệ phí: {escape(procedure.fees or 'Không')}", s["body"]),
         Paragraph(f"8. Kênh nộp: {dossier.get_channel_display()}", s["body"]),
         Spacer(1, 4 * mm),
     ]
@@ -223,7 +200,7 @@ def receipt_pdf(
         Paragraph("NGƯỜI TIẾP NHẬN", s["center"]),
         Paragraph("(Ký điện tử)", s["small"]),
         Spacer(1, 10 * mm),
-        Paragraph(_escape(officer), s["center"]),
+        Paragraph(escape(officer), s["center"]),
     ]
     bottom = Table(
         [[_qr(tracking_url(dossier), 32), lookup, signature]],
@@ -235,9 +212,29 @@ def receipt_pdf(
     return buffer.getvalue()
 
 
-def _escape(text: str) -> str:
-    """reportlab paragraphs read a small XML dialect: escape applicant text."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def _document(buffer: io.BytesIO, *, title: str, dossier: Dossier) -> SimpleDocTemplate:
+    """An A4 page in the margins of every one-stop form."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+        title=title,
+        author=dossier.agency.name,
+    )
+
+
+def _heading(dossier: Dossier, s: dict[str, ParagraphStyle], title: str) -> list:
+    """The agency header, the form's title and the dossier code."""
+    return [
+        _header(dossier, s),
+        Spacer(1, 6 * mm),
+        Paragraph(title, s["title"]),
+        Paragraph(f"Mã hồ sơ: {dossier.code}", s["center"]),
+        Spacer(1, 4 * mm),
+    ]
 
 
 def _letter(
@@ -246,26 +243,13 @@ def _letter(
     """A one-page notice to the applicant (forms 02 and 03) in the same layout."""
     s = _styles()
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"{title} — {dossier.code}",
-        author=dossier.agency.name,
-    )
+    doc = _document(buffer, title=f"{title} — {dossier.code}", dossier=dossier)
     story: list = [
-        _header(dossier, s),
-        Spacer(1, 6 * mm),
-        Paragraph(title, s["title"]),
-        Paragraph(f"Mã hồ sơ: {dossier.code}", s["center"]),
-        Spacer(1, 4 * mm),
-        Paragraph(f"Kính gửi: Ông/Bà {_escape(dossier.applicant_name)}", s["body"]),
+        *_heading(dossier, s, title),
+        Paragraph(f"Kính gửi: Ông/Bà {escape(dossier.applicant_name)}", s["body"]),
         Paragraph(
             f"{dossier.agency.name} tiếp nhận hồ sơ đề nghị "
-            f"{_escape(dossier.procedure.name)} (mã thủ tục {dossier.procedure.code}), "
+            f"{escape(dossier.procedure.name)} (mã thủ tục {dossier.procedure.code}), "
             f"lúc {_local(dossier.received_at)}.",
             s["body"],
         ),
@@ -279,7 +263,7 @@ def _letter(
         Spacer(1, 8 * mm),
         Paragraph("NGƯỜI TIẾP NHẬN HỒ SƠ", s["center"]),
         Spacer(1, 14 * mm),
-        Paragraph(_escape(officer), s["center"]),
+        Paragraph(escape(officer), s["center"]),
     ]
     doc.build(story)
     return buffer.getvalue()
@@ -289,13 +273,13 @@ def supplement_request_pdf(
     *, dossier: Dossier, components: list[str], reason: str, officer: str
 ) -> bytes:
     """Form 02: request to supplement or complete the dossier."""
-    items = "".join(f"<br/>– {_escape(name)}" for name in components)
+    items = "".join(f"<br/>– {escape(name)}" for name in components)
     return _letter(
         dossier=dossier,
         title="PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
         paragraphs=[
             "Sau khi xem xét, hồ sơ cần bổ sung, hoàn thiện các nội dung sau:" + items,
-            f"Lý do: {_escape(reason)}",
+            f"Lý do: {escape(reason)}",
             "Thời gian chờ bổ sung không tính vào thời hạn giải quyết hồ sơ.",
         ],
         officer=officer,
@@ -309,7 +293,7 @@ def refusal_pdf(*, dossier: Dossier, reason: str, officer: str) -> bytes:
         title="PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
         paragraphs=[
             "Qua xem xét, cơ quan không tiếp nhận, giải quyết hồ sơ này với lý do:",
-            _escape(reason),
+            escape(reason),
         ],
         officer=officer,
     )

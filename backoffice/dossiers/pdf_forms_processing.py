@@ -4,30 +4,17 @@ control sheet, and the notice refusing to settle a dossier after processing."""
 
 import datetime as dt
 import io
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from .models import Dossier, DossierStep
-from .pdf_forms import _escape, _header, _local, _styles
-
-
-def _document(buffer: io.BytesIO, *, title: str, dossier: Dossier):
-    return SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-        title=f"{title} — {dossier.code}",
-        author=dossier.agency.name,
-    )
+from .pdf_forms import _document, _header, _heading, _local, _styles
 
 
 def _notice(
@@ -36,15 +23,11 @@ def _notice(
     s = _styles()
     buffer = io.BytesIO()
     story: list = [
-        _header(dossier, s),
-        Spacer(1, 6 * mm),
-        Paragraph(title, s["title"]),
-        Paragraph(f"Mã hồ sơ: {dossier.code}", s["center"]),
-        Spacer(1, 4 * mm),
-        Paragraph(f"Kính gửi: Ông/Bà {_escape(dossier.applicant_name)}", s["body"]),
+        *_heading(dossier, s, title),
+        Paragraph(f"Kính gửi: Ông/Bà {escape(dossier.applicant_name)}", s["body"]),
         Paragraph(
-            f"Ngày {_local(dossier.received_at)}, {_escape(dossier.agency.name)} "
-            f"tiếp nhận hồ sơ đề nghị {_escape(dossier.procedure.name)} "
+            f"Ngày {_local(dossier.received_at)}, {escape(dossier.agency.name)} "
+            f"tiếp nhận hồ sơ đề nghị {escape(dossier.procedure.name)} "
             f"(mã thủ tục {dossier.procedure.code}).",
             s["body"],
         ),
@@ -55,9 +38,9 @@ def _notice(
         Paragraph("THỦ TRƯỞNG CƠ QUAN", s["center"]),
         Paragraph("(Ký số)", s["small"]),
         Spacer(1, 12 * mm),
-        Paragraph(_escape(signer), s["center"]),
+        Paragraph(escape(signer), s["center"]),
     ]
-    _document(buffer, title=title, dossier=dossier).build(story)
+    _document(buffer, title=f"{title} — {dossier.code}", dossier=dossier).build(story)
     return buffer.getvalue()
 
 
@@ -72,7 +55,7 @@ def apology_pdf(
         paragraphs=[
             f"Thời hạn giải quyết theo quy định: {_local(old_due)}.",
             "Tuy nhiên đến nay, cơ quan chưa trả kết quả giải quyết hồ sơ của "
-            f"Ông/Bà. Lý do: {_escape(reason)}",
+            f"Ông/Bà. Lý do: {escape(reason)}",
             "Cơ quan thành thật xin lỗi Ông/Bà vì sự chậm trễ này và hẹn trả kết "
             f"quả vào {_local(dossier.due_at)}.",
         ],
@@ -87,7 +70,7 @@ def refusal_decision_pdf(*, dossier: Dossier, reason: str, leader: str) -> bytes
         title="THÔNG BÁO TỪ CHỐI GIẢI QUYẾT HỒ SƠ",
         paragraphs=[
             "Sau khi thẩm định, cơ quan không giải quyết hồ sơ của Ông/Bà với lý "
-            f"do: {_escape(reason)}",
+            f"do: {escape(reason)}",
             "Ông/Bà nhận lại hồ sơ tại Bộ phận tiếp nhận và trả kết quả.",
         ],
         signer=leader,
@@ -137,9 +120,10 @@ def control_sheet_pdf(*, dossier: Dossier, now: dt.datetime | None = None) -> by
             [
                 Paragraph(str(step.position), cell),
                 Paragraph(
-                    f"{_escape(step.name)}<br/>{_escape(step.agency.name)}", cell
+                    f"{escape(step.name)}<br/>{escape(step.agency.name)}",
+                    cell,
                 ),
-                Paragraph(_escape(person), cell),
+                Paragraph(escape(person), cell),
                 Paragraph(_moment(step.started_at), cell),
                 Paragraph(_moment(step.due_at), cell),
                 Paragraph(_moment(step.finished_at), cell),
@@ -166,8 +150,8 @@ def control_sheet_pdf(*, dossier: Dossier, now: dt.datetime | None = None) -> by
         Paragraph(f"Mã hồ sơ: {dossier.code}", s["center"]),
         Spacer(1, 3 * mm),
         Paragraph(
-            f"Người nộp: {_escape(dossier.applicant_name)}. Thủ tục: "
-            f"{dossier.procedure.code} — {_escape(dossier.procedure.name)}.",
+            f"Người nộp: {escape(dossier.applicant_name)}. Thủ tục: "
+            f"{dossier.procedure.code} — {escape(dossier.procedure.name)}.",
             s["body"],
         ),
         Paragraph(
@@ -179,5 +163,7 @@ def control_sheet_pdf(*, dossier: Dossier, now: dt.datetime | None = None) -> by
         Spacer(1, 4 * mm),
         table,
     ]
-    _document(buffer, title="Phiếu kiểm soát", dossier=dossier).build(story)
+    _document(buffer, title=f"Phiếu kiểm soát — {dossier.code}", dossier=dossier).build(
+        story
+    )
     return buffer.getvalue()

@@ -7,18 +7,15 @@ codes so the bundle can be found again with any phone or the counter scanner.
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import segno
 from reportlab.lib.pagesizes import A6, landscape
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+from backoffice.core.pdf_fonts import dejavu
+
 PAYLOAD_PREFIX = "MOTCUA|1|PAPER"
 
 
@@ -28,13 +25,6 @@ class PaperItem:
     copy_form: str
     count: int
     location: str
-
-
-@cache
-def _fonts() -> tuple[str, str]:
-    pdfmetrics.registerFont(TTFont("DejaVuSans", FONT_DIR / "DejaVuSans.ttf"))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", FONT_DIR / "DejaVuSans-Bold.ttf"))
-    return "DejaVuSans", "DejaVuSans-Bold"
 
 
 def paper_label_payload(*, dossier_code: str, procedure_code: str) -> str:
@@ -59,7 +49,7 @@ def paper_label_pdf(
     items: Sequence[PaperItem],
 ) -> bytes:
     """One A6 label; a second one follows when the item list does not fit."""
-    regular, bold = _fonts()
+    regular, bold = dejavu("Sans")
     width, height = landscape(A6)
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=(width, height))

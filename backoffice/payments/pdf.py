@@ -2,8 +2,7 @@
 and DejaVu fonts like the one-stop forms (backoffice/dossiers/pdf_forms.py)."""
 
 import io
-from functools import cache
-from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 
@@ -11,31 +10,16 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+
+from backoffice.core.pdf_fonts import dejavu
 
 from .constants import vnd
 from .models import Payment
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-
-
-@cache
-def _fonts() -> tuple[str, str]:
-    pdfmetrics.registerFont(TTFont("DejaVuSerif", FONT_DIR / "DejaVuSerif.ttf"))
-    pdfmetrics.registerFont(
-        TTFont("DejaVuSerif-Bold", FONT_DIR / "DejaVuSerif-Bold.ttf")
-    )
-    return "DejaVuSerif", "DejaVuSerif-Bold"
-
-
-def _escape(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
 
 def receipt_pdf(*, payment: Payment) -> bytes:
-    regular, bold = _fonts()
+    regular, bold = dejavu("Serif")
     body = ParagraphStyle("body", fontName=regular, fontSize=10, leading=13)
     title = ParagraphStyle(
         "title", fontName=bold, fontSize=13, leading=17, alignment=TA_CENTER
@@ -69,12 +53,15 @@ def receipt_pdf(*, payment: Payment) -> bytes:
         ("Thời điểm thanh toán", paid_at),
     ]
     table = Table(
-        [[Paragraph(_escape(k), body), Paragraph(_escape(v), body)] for k, v in rows],
+        [
+            [Paragraph(escape(k), body), Paragraph(escape(str(v)), body)]
+            for k, v in rows
+        ],
         colWidths=[38 * mm, 86 * mm],
     )
     doc.build(
         [
-            Paragraph(_escape(dossier.agency.name.upper()), center),
+            Paragraph(escape(dossier.agency.name.upper()), center),
             Spacer(1, 4 * mm),
             Paragraph("BIÊN LAI THU PHÍ, LỆ PHÍ", title),
             Spacer(1, 4 * mm),

@@ -3,8 +3,6 @@ fonts for Vietnamese)."""
 
 import datetime as dt
 import io
-from functools import cache
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
@@ -15,8 +13,6 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Image,
     KeepTogether,
@@ -27,10 +23,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from backoffice.core.pdf_fonts import dejavu
+
 from .charts import chart_figures, figure_png
 from .sections import report_sections
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def report_xlsx(report: dict) -> bytes:
@@ -63,16 +59,9 @@ def report_xlsx(report: dict) -> bytes:
     return out.getvalue()
 
 
-@cache
-def _fonts() -> tuple[str, str]:
-    pdfmetrics.registerFont(TTFont("DejaVuSans", FONT_DIR / "DejaVuSans.ttf"))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", FONT_DIR / "DejaVuSans-Bold.ttf"))
-    return "DejaVuSans", "DejaVuSans-Bold"
-
-
 def report_pdf(report: dict) -> bytes:
     """A4 report: heading, then each section's chart (as an image) and table."""
-    regular, bold = _fonts()
+    regular, bold = dejavu("Sans")
     body = ParagraphStyle("body", fontName=regular, fontSize=9, leading=12)
     cell = ParagraphStyle("cell", fontName=regular, fontSize=7, leading=9)
     head = ParagraphStyle("head", fontName=bold, fontSize=7.5, leading=9)

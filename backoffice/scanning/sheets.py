@@ -13,16 +13,14 @@ Payloads (plain text, UTF-8):
 import io
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import segno
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from backoffice.core.pdf_fonts import dejavu
 
 PREFIX = "MOTCUA"
 VERSION = "1"
@@ -32,8 +30,6 @@ SEP_CHAR = "|"
 # Long names make a denser QR code that reads worse on a poor scan; the position
 # identifies the component anyway, the name is only there for a human reader.
 NAME_MAX_CHARS = 60
-
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 @dataclass(frozen=True)
@@ -114,13 +110,6 @@ def parse_payload(text: str | None) -> SheetPayload | None:
     return None
 
 
-@cache
-def _fonts() -> tuple[str, str]:
-    pdfmetrics.registerFont(TTFont("DejaVuSans", FONT_DIR / "DejaVuSans.ttf"))
-    pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", FONT_DIR / "DejaVuSans-Bold.ttf"))
-    return "DejaVuSans", "DejaVuSans-Bold"
-
-
 def _qr_image(payload: str) -> ImageReader:
     buffer = io.BytesIO()
     # Level M with a wide quiet zone: readable on skewed, speckled 150-dpi scans.
@@ -169,7 +158,7 @@ def _sheet(
     details: list[str],
     instruction: str,
 ) -> None:
-    regular, bold = _fonts()
+    regular, bold = dejavu("Sans")
     width, height = A4
     y = height - 25 * mm
     y = _draw_lines(c, y, title, bold, 22)
