@@ -63,17 +63,12 @@ def store_form(
 def dossier_accept(
     *, dossier: Dossier, actor: AbstractBaseUser, note: str = ""
 ) -> Dossier:
-    """Accept an online dossier after checking it (status 1 → 2); its processing
-    steps are laid out and the first one starts (process.dossier_process_start)."""
-    from .process import dossier_process_start
-
+    """Accept an online dossier after checking it (status 1 → 2); the transition
+    lays out its processing steps and starts the first one."""
     _require(actor, dossier, Permission.RECEIVE_DOSSIERS)
-    with transaction.atomic():
-        dossier = dossier_transition(
-            dossier=dossier, to=DossierStatus.ACCEPTED, actor=actor, note=note
-        )
-        dossier_process_start(dossier=dossier, actor=actor)
-    return dossier
+    return dossier_transition(
+        dossier=dossier, to=DossierStatus.ACCEPTED, actor=actor, note=note
+    )
 
 
 @transaction.atomic

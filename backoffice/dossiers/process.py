@@ -23,7 +23,6 @@ from backoffice.core.services import audit_record
 from backoffice.core.workcalendar import WorkingCalendar
 from backoffice.procedures.models import Procedure
 
-from .constants import DossierStatus
 from .models import Dossier, DossierStatusEvent, DossierStep, ProcessStep, StepRole
 
 
@@ -211,25 +210,12 @@ def dossier_process_start(
 
 
 def dossier_current_step(*, dossier: Dossier) -> DossierStep | None:
-    """The active step, laying the steps out first for a dossier accepted before
-    processing steps existed."""
-    step = (
+    """The active step (None before acceptance and after the last step)."""
+    return (
         DossierStep.objects.filter(dossier=dossier, state=DossierStep.State.ACTIVE)
         .select_related("agency", "assignee")
         .first()
     )
-    if (
-        step is None
-        and dossier.status
-        in (
-            DossierStatus.ACCEPTED,
-            DossierStatus.PROCESSING,
-        )
-        and not DossierStep.objects.filter(dossier=dossier).exists()
-    ):
-        dossier_process_start(dossier=dossier, actor=None)
-        return dossier_current_step(dossier=dossier)
-    return step
 
 
 def step_advance(

@@ -32,6 +32,7 @@ from .constants import (
 )
 from .filetypes import FORMAT_EQUIVALENTS
 from .models import Dossier, DossierFile, DossierStatusEvent
+from .process import dossier_process_start
 from .uploads import CheckedUpload, UploadRejected, check_dossier_total
 
 
@@ -313,6 +314,10 @@ def dossier_submit(
     return dossier
 
 
+# Statuses in which a dossier has processing steps (laid out on the way in).
+STEPS_LAID_OUT = frozenset({DossierStatus.ACCEPTED, DossierStatus.PROCESSING})
+
+
 def dossier_transition(
     *,
     dossier: Dossier,
@@ -324,7 +329,8 @@ def dossier_transition(
     """Move a dossier to another status if the transition table allows it.
 
     Leaving a clock-stopped status (supplement requested, awaiting fee) moves the due
-    date by the working days waited. Side effects: status event, audit record.
+    date by the working days waited. Entering processing (accepted, processing) lays
+    out the procedure's steps once. Side effects: status event, audit record.
     """
     moment = now or timezone.now()
     with transaction.atomic():
@@ -369,6 +375,8 @@ def dossier_transition(
             agency=locked.agency,
             note=note,
         )
+        if to in STEPS_LAID_OUT and not locked.steps.exists():
+            dossier_process_start(dossier=locked, actor=actor, now=moment)
     dossier.refresh_from_db()
     return dossier
 

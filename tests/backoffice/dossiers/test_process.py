@@ -184,3 +184,50 @@ def test_the_procedure_edit_page_carries_the_steps_inline(
     assert "Quy trình xử lý (các bước, ngày làm việc)" in html
     assert "Thẩm định hồ sơ khai sinh" in html
     assert 'name="processing_steps-0-days"' in html
+
+
+def test_any_way_into_processing_lays_the_steps_out_and_reading_writes_nothing(
+    submitted, desk, verified_client
+) -> None:
+    from backoffice.dossiers.process import dossier_current_step
+    from backoffice.dossiers.services import dossier_transition
+
+    # Not only dossier_accept: the demo loader and scripts move status directly.
+    dossier_transition(dossier=submitted, to=DossierStatus.ACCEPTED, actor=None)
+    assert submitted.steps.count() == 1
+    step = dossier_current_step(dossier=submitted)
+    assert step is not None and step.state == DossierStep.State.ACTIVE
+    # A dossier page is a read: it lays nothing out and audits no process start.
+    DossierStep.objects.filter(dossier=submitted).delete()
+    started = AuditLogEntry.objects.filter(action="dossier.process_started")
+    entries = started.count()
+    response = verified_client(desk.leader).get(f"/backoffice/ho-so/{submitted.code}/")
+    assert response.status_code == 200
+    assert dossier_current_step(dossier=submitted) is None
+    assert not submitted.steps.exists()
+    assert started.count() == entries
+
+
+def test_dossiers_accepted_before_steps_existed_get_the_default_step(
+    submitted, agency_tree
+) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from backoffice.dossiers.models import Dossier
+
+    Dossier.objects.filter(pk=submitted.pk).update(status=DossierStatus.ACCEPTED)
+    migration = importlib.import_module(
+        "backoffice.dossiers.migrations.0011_steps_for_dossiers_in_processing"
+    )
+    migration.lay_out_default_steps(apps, None)
+    (step,) = submitted.steps.all()
+    assert (step.agency, step.state, step.days) == (
+        agency_tree["ward"],
+        DossierStep.State.ACTIVE,
+        submitted.procedure.processing_days,
+    )
+    assert step.due_at == submitted.due_at
+    migration.lay_out_default_steps(apps, None)  # runs once per dossier
+    assert submitted.steps.count() == 1
