@@ -161,6 +161,12 @@ ROLE_MODEL_PERMISSIONS: dict[str, list[str]] = {
         "exchange.change_peeragency",
         "exchange.delete_peeragency",
         "exchange.view_peeragency",
+        "records.add_retentionperiod",
+        "records.change_retentionperiod",
+        "records.view_retentionperiod",
+        "records.add_catalogueentry",
+        "records.change_catalogueentry",
+        "records.view_catalogueentry",
     ],
     Role.LEADER: ["core.view_auditlogentry", "core.view_agency"],
 }

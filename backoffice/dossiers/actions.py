@@ -81,6 +81,10 @@ def dossier_situation(*, dossier: Dossier, user: AbstractBaseUser) -> Situation:
             actions |= {"approve", "return_proposal"}
     if running and (Permission.APPROVE in own_home or Permission.APPROVE in at_step):
         actions.add("suspend")
+    # Asking for the fee is the payments app's form (its own endpoint, the same
+    # right as its service): shown only to those who may send it.
+    if running and Permission.PROCESS_DOSSIERS in home:
+        actions.add("request_fee")
     return Situation(
         actions=frozenset(actions),
         step=step,

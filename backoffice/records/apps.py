@@ -13,7 +13,6 @@ class RecordsConfig(AppConfig):
         from backoffice.core.integrity import model_originals, original_source_register
 
         from .models import FreeDocument
-        from .roles import admin_permissions_register
 
         original_source_register(
             "records.free_document",
@@ -21,4 +20,3 @@ class RecordsConfig(AppConfig):
                 "records.free_document", FreeDocument.objects.all()
             ),
         )
-        admin_permissions_register()

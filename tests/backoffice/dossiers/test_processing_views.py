@@ -290,3 +290,17 @@ def test_an_organisations_name_and_tax_code_are_shown(
     text = page.decode()
     assert "Hợp tác xã Mỹ Xuyên" in text and "2200123456" in text
     assert dossier.code in text
+
+
+def test_the_fee_form_is_shown_only_to_those_who_may_ask_for_the_fee(
+    accepted, desk, verified_client
+) -> None:
+    page = f"/backoffice/ho-so/{accepted.code}/"
+    assert (
+        'id="fee-request"'
+        not in verified_client(desk.reception).get(page).content.decode()
+    )
+    assert (
+        'id="fee-request"'
+        in verified_client(desk.specialist).get(page).content.decode()
+    )
