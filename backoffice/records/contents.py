@@ -38,18 +38,23 @@ class FiledDocument:
         return sum(o.pages or 0 for o in self.originals)
 
 
+def _ref(f, *, role: str, media_type: str | None = None) -> OriginalRef:
+    """An original as a stored file record (incoming, outgoing, dossier or free)."""
+    return OriginalRef(
+        name=f.original_name,
+        storage_name=f.file.name,
+        storage=f.file.storage,
+        sha256=f.sha256,
+        size=f.size,
+        media_type=media_type or f.media_type,
+        pages=f.pages,
+        role=role,
+    )
+
+
 def _incoming(item: EFileItem) -> list[OriginalRef]:
     return [
-        OriginalRef(
-            name=f.original_name,
-            storage_name=f.file.name,
-            storage=f.file.storage,
-            sha256=f.sha256,
-            size=f.size,
-            media_type=f.media_type,
-            pages=f.pages,
-            role="main" if f.is_main else "attachment",
-        )
+        _ref(f, role="main" if f.is_main else "attachment")
         for f in item.incoming.files.all()
         if f.file
     ]
@@ -65,51 +70,16 @@ def _outgoing(item: EFileItem) -> list[OriginalRef]:
     chosen = [f for f in files if f.kind == FileKind.SIGNED] or [
         f for f in files if f.version == document.file_version
     ]
-    return [
-        OriginalRef(
-            name=f.original_name,
-            storage_name=f.file.name,
-            storage=f.file.storage,
-            sha256=f.sha256,
-            size=f.size,
-            media_type="application/pdf",
-            pages=f.pages,
-            role=str(f.role),
-        )
-        for f in chosen
-    ]
+    return [_ref(f, role=str(f.role), media_type="application/pdf") for f in chosen]
 
 
 def _dossier(item: EFileItem) -> list[OriginalRef]:
-    return [
-        OriginalRef(
-            name=f.original_name,
-            storage_name=f.file.name,
-            storage=f.file.storage,
-            sha256=f.sha256,
-            size=f.size,
-            media_type=f.media_type,
-            pages=f.pages,
-            role=str(f.kind),
-        )
-        for f in item.dossier.files.all()
-    ]
+    return [_ref(f, role=str(f.kind)) for f in item.dossier.files.all()]
 
 
 def _free(item: EFileItem) -> list[OriginalRef]:
     f = item.free
-    return [
-        OriginalRef(
-            name=f.original_name,
-            storage_name=f.file.name,
-            storage=f.file.storage,
-            sha256=f.sha256,
-            size=f.size,
-            media_type=f.media_type,
-            pages=f.pages,
-            role="main",
-        )
-    ]
+    return [_ref(f, role="main")]
 
 
 READERS = {

@@ -6,6 +6,9 @@ each filed item holds a one-to-one link, so the database refuses a second filing
 Free documents are originals: stored once with their SHA-256, never changed.
 """
 
+import functools
+import operator
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -255,6 +258,28 @@ class FreeDocument(models.Model):
         raise PermissionError("A filed original cannot be deleted.")
 
 
+# The link each kind of filed item uses; the other links stay empty.
+ITEM_LINKS = {
+    ItemKind.INCOMING: "incoming",
+    ItemKind.OUTGOING: "outgoing",
+    ItemKind.DOSSIER: "dossier",
+    ItemKind.FREE: "free",
+}
+
+
+def _exactly_one_link() -> models.Q:
+    return functools.reduce(
+        operator.or_,
+        (
+            models.Q(
+                kind=kind,
+                **{f"{link}__isnull": link != own for link in ITEM_LINKS.values()},
+            )
+            for kind, own in ITEM_LINKS.items()
+        ),
+    )
+
+
 class EFileItem(models.Model):
     """One thing filed in an e-file. The one-to-one links make the database
     refuse a second filing of the same document, dossier or free document."""
@@ -302,36 +327,7 @@ class EFileItem(models.Model):
         ordering = ["filed_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    models.Q(
-                        kind=ItemKind.INCOMING,
-                        incoming__isnull=False,
-                        outgoing__isnull=True,
-                        dossier__isnull=True,
-                        free__isnull=True,
-                    )
-                    | models.Q(
-                        kind=ItemKind.OUTGOING,
-                        incoming__isnull=True,
-                        outgoing__isnull=False,
-                        dossier__isnull=True,
-                        free__isnull=True,
-                    )
-                    | models.Q(
-                        kind=ItemKind.DOSSIER,
-                        incoming__isnull=True,
-                        outgoing__isnull=True,
-                        dossier__isnull=False,
-                        free__isnull=True,
-                    )
-                    | models.Q(
-                        kind=ItemKind.FREE,
-                        incoming__isnull=True,
-                        outgoing__isnull=True,
-                        dossier__isnull=True,
-                        free__isnull=False,
-                    )
-                ),
+                condition=_exactly_one_link(),
                 name="records_item_links_one_thing",
             )
         ]
