@@ -17,13 +17,14 @@ import json
 import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ["CELERY_BROKER_URL"] = "memory://"
+
+from _scratch import machine_facts, throwaway_site
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 WORDS = [
@@ -112,9 +113,6 @@ def main() -> int:
     import django
 
     django.setup()
-    from django.conf import settings
-    from django.test.utils import setup_databases, teardown_databases
-
     from backoffice.accounts.models import User
     from backoffice.core.models import Agency
     from backoffice.records.archive import archive_export
@@ -127,10 +125,7 @@ def main() -> int:
     )
     from backoffice.records.verify import archive_verify
 
-    media = tempfile.TemporaryDirectory(prefix="archive-bench-")
-    settings.MEDIA_ROOT = media.name
-    databases = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_site("archive-bench-") as media:
         agency = Agency.objects.create(code="000.00.31.H53", name="UBND TP Sóc Trăng")
         clerk = User.objects.create_user(username="vanthu", password="x")  # noqa: S106
         period = retention_period_ensure(
@@ -164,7 +159,7 @@ def main() -> int:
         filing_seconds = time.perf_counter() - started
         efile = efile_close(actor=None, efile=efile)
         originals_mb = sum(sizes) / 1e6
-        out = Path(media.name) / "out"
+        out = media / "out"
         out.mkdir()
         results = {}
         for label, convert in (("without_pdfa", False), ("with_pdfa", True)):
@@ -193,17 +188,10 @@ def main() -> int:
                 / max(results[label]["verify_seconds"], 1e-6),
                 1,
             )
-    finally:
-        teardown_databases(databases, verbosity=0)
-        media.cleanup()
-    from django.db import connection
-
     print(
         json.dumps(
             {
-                "database": connection.vendor,
-                "cpu_count": os.cpu_count(),
-                "load_average_1min": round(os.getloadavg()[0], 2),
+                **machine_facts(),
                 "documents": args.documents,
                 "pages": sum(2 + n % 2 for n in range(args.documents)),
                 "originals_mb": round(originals_mb, 2),

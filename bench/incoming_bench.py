@@ -25,13 +25,14 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 os.environ["CELERY_BROKER_URL"] = "memory://"
+
+from _scratch import machine_facts, throwaway_site
 
 
 def _signed_pdfs(count: int) -> tuple[bytes, list[bytes]]:
@@ -254,24 +255,22 @@ def main() -> int:
 
     django.setup()
     from django.conf import settings
-    from django.test.utils import setup_databases, teardown_databases
 
     from backoffice.core.models import Agency
     from backoffice.signatures.services import trusted_certificate_upsert
 
-    media = tempfile.TemporaryDirectory(prefix="incoming-bench-")
-    settings.MEDIA_ROOT = media.name
-    settings.TRUST_ROOT_FILES = []
-    settings.SEARCH_BACKENDS = {
-        "default": {
-            "BACKEND": "search.backends.embedded.EmbeddedBackend",
-            "OPTIONS": {"PATH": Path(media.name) / "search", "PREFIX": "bench-"},
+    def configure(media: Path) -> None:
+        settings.TRUST_ROOT_FILES = []
+        settings.SEARCH_BACKENDS = {
+            "default": {
+                "BACKEND": "search.backends.embedded.EmbeddedBackend",
+                "OPTIONS": {"PATH": media / "search", "PREFIX": "bench-"},
+            }
         }
-    }
+
     print("signing PDFs…", file=sys.stderr)
     root_pem, documents = _signed_pdfs(args.documents)
-    databases = setup_databases(verbosity=0, interactive=False)
-    try:
+    with throwaway_site("incoming-bench-", configure=configure):
         trusted_certificate_upsert(actor=None, pem=root_pem.decode(), name="Bench root")
         agency = Agency.objects.create(code="000.00.11.H53", name="Sở TT&TT")
         print("registration…", file=sys.stderr)
@@ -283,18 +282,10 @@ def main() -> int:
         other = Agency.objects.create(code="000.00.04.H53", name="Sở Tư pháp")
         print("IMAP intake…", file=sys.stderr)
         imap = bench_imap(other, documents, args.messages)
-    finally:
-        teardown_databases(databases, verbosity=0)
-        media.cleanup()
-    from django.db import connection
-
     print(
         json.dumps(
             {
-                "database": connection.vendor,
-                "cpu_count": os.cpu_count(),
-                # The machine is shared: the 1-minute load when the run ended.
-                "load_average_1min": round(os.getloadavg()[0], 2),
+                **machine_facts(),
                 "registration_with_signature_check": registration,
                 "registration_in_parallel": parallel,
                 "imap_intake": imap,

@@ -12,11 +12,53 @@ import operator
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from backoffice.core.models import Agency
 
 from .constants import EFileStatus, FreeDocumentKind, ItemKind, PackageStatus
+
+# Field factories for the links every records model repeats. Each builds exactly
+# the field it replaces (same options, so the same migration state): the agency
+# that owns a row, the staff member who did something to it, the thing filed.
+
+
+def _agency_field(*, related_name: str, labelled: bool = True) -> models.ForeignKey:
+    """The owning agency; never deleted while records point at it."""
+    return models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan") if labelled else None,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
+def _staff_field(
+    *, verbose_name: str | Promise | None = None, optional: bool = True
+) -> models.ForeignKey:
+    """A staff member who acted on the row (no reverse accessor); a user with
+    records behind them cannot be deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=optional,
+        blank=optional,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
+def _filed_link(to: type[models.Model] | str) -> models.OneToOneField:
+    """One kind of thing an e-file item holds: one-to-one, so a second filing
+    of the same thing is refused by the database."""
+    return models.OneToOneField(
+        to,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="efile_item",
+    )
 
 
 class RetentionPeriod(models.Model):
@@ -24,12 +66,7 @@ class RetentionPeriod(models.Model):
 
     audit_in_admin = True
 
-    agency = models.ForeignKey(
-        Agency,
-        verbose_name=_("cơ quan"),
-        on_delete=models.PROTECT,
-        related_name="retention_periods",
-    )
+    agency = _agency_field(related_name="retention_periods")
     name = models.CharField(_("tên thời hạn"), max_length=200)
     years = models.PositiveSmallIntegerField(
         _("số năm bảo quản"),
@@ -71,26 +108,14 @@ class CatalogueEntry(models.Model):
 
     audit_in_admin = True
 
-    agency = models.ForeignKey(
-        Agency,
-        verbose_name=_("cơ quan"),
-        on_delete=models.PROTECT,
-        related_name="catalogue_entries",
-    )
+    agency = _agency_field(related_name="catalogue_entries")
     year = models.PositiveSmallIntegerField(_("năm"))
     code = models.CharField(_("số và ký hiệu hồ sơ"), max_length=40)
     title = models.CharField(_("tiêu đề hồ sơ"), max_length=500)
     responsible_unit = models.CharField(
         _("đơn vị lập hồ sơ"), max_length=200, blank=True
     )
-    responsible_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người lập hồ sơ"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    responsible_person = _staff_field(verbose_name=_("người lập hồ sơ"))
     retention = models.ForeignKey(
         RetentionPeriod,
         verbose_name=_("thời hạn bảo quản"),
@@ -140,9 +165,7 @@ class CatalogueEntry(models.Model):
 class EFile(models.Model):
     """Hồ sơ công việc: opened against a catalogue entry, frozen when closed."""
 
-    agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+"
-    )
+    agency = _agency_field(related_name="+")
     entry = models.ForeignKey(
         CatalogueEntry,
         verbose_name=_("đề mục danh mục"),
@@ -153,34 +176,17 @@ class EFile(models.Model):
     code = models.CharField(_("ký hiệu hồ sơ"), max_length=60)
     title = models.CharField(_("tiêu đề hồ sơ"), max_length=500)
     opened_on = models.DateField(_("ngày mở hồ sơ"))
-    responsible = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người lập hồ sơ"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    responsible = _staff_field(verbose_name=_("người lập hồ sơ"), optional=False)
     status = models.CharField(
         _("tình trạng"),
         max_length=10,
         choices=EFileStatus.choices,
         default=EFileStatus.OPEN,
     )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    opened_by = _staff_field()
     closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = _staff_field()
     document_count = models.PositiveIntegerField(_("số văn bản"), default=0)
     page_count = models.PositiveIntegerField(_("số trang"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -219,7 +225,7 @@ class FreeDocument(models.Model):
     """A document uploaded straight into a file (meeting minutes, speeches):
     an immutable original with its SHA-256."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    agency = _agency_field(related_name="+", labelled=False)
     kind = models.CharField(
         _("loại tài liệu"), max_length=10, choices=FreeDocumentKind.choices
     )
@@ -232,13 +238,7 @@ class FreeDocument(models.Model):
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
     pages = models.PositiveIntegerField(null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    uploaded_by = _staff_field()
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -286,42 +286,12 @@ class EFileItem(models.Model):
 
     efile = models.ForeignKey(EFile, on_delete=models.PROTECT, related_name="items")
     kind = models.CharField(_("loại"), max_length=10, choices=ItemKind.choices)
-    incoming = models.OneToOneField(
-        "incoming.IncomingDocument",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="efile_item",
-    )
-    outgoing = models.OneToOneField(
-        "outgoing.OutgoingDocument",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="efile_item",
-    )
-    dossier = models.OneToOneField(
-        "dossiers.Dossier",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="efile_item",
-    )
-    free = models.OneToOneField(
-        FreeDocument,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="efile_item",
-    )
+    incoming = _filed_link("incoming.IncomingDocument")
+    outgoing = _filed_link("outgoing.OutgoingDocument")
+    dossier = _filed_link("dossiers.Dossier")
+    free = _filed_link(FreeDocument)
     filed_at = models.DateTimeField(auto_now_add=True)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    filed_by = _staff_field()
 
     class Meta:
         ordering = ["filed_at", "id"]
@@ -362,13 +332,7 @@ class ArchivePackage(models.Model):
         choices=PackageStatus.choices,
         default=PackageStatus.QUEUED,
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = _staff_field()
     requested_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to=package_upload_to, max_length=300, blank=True)

@@ -5,6 +5,7 @@ from django.db import connection, transaction
 import pytest
 
 from backoffice.core.numbering import register_number_last, register_number_next
+from tests.fixtures.databases import postgresql_only
 
 
 def take(agency, register="incoming", year=2026, series=""):
@@ -43,10 +44,7 @@ def test_outside_a_transaction_is_refused(agency_tree):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks need PostgreSQL; SQLite serialises writers",
-)
+@postgresql_only
 def test_concurrent_takers_get_distinct_gap_free_numbers(agency_tree):
     ward = agency_tree["ward"]
 

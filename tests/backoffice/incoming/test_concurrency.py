@@ -19,13 +19,11 @@ from backoffice.incoming.services import (
     incoming_register,
 )
 from backoffice.incoming.types import ReceivedFile
+from tests.fixtures.databases import postgresql_only
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks need PostgreSQL; SQLite serialises writers",
-    ),
+    postgresql_only,
 ]
 
 

@@ -24,6 +24,7 @@ from backoffice.outgoing.services import (
 from backoffice.signatures.models import AgencySigningCertificate, StaffSigningKey
 from backoffice.signatures.official import AGENCY_FIELD, ATTACHMENT_FIELD, LEADER_FIELD
 from backoffice.signatures.verification import pdf_verify
+from tests.fixtures.databases import postgresql_only
 
 from .conftest import draft_input, main_pdf
 
@@ -240,10 +241,7 @@ def test_a_released_main_file_verifies_with_the_verify_pdf_command(
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks need PostgreSQL; SQLite serialises writers",
-)
+@postgresql_only
 def test_concurrent_releases_get_distinct_gap_free_numbers_and_one_each(
     office, pkcs12_keys, approved
 ):

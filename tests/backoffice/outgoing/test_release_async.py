@@ -25,6 +25,7 @@ from backoffice.outgoing.release import (
 )
 from backoffice.outgoing.services import OutgoingRejected
 from backoffice.outgoing.tasks import sign_outgoing_document
+from tests.fixtures.databases import postgresql_only
 
 
 def _last(office) -> int:
@@ -250,10 +251,7 @@ def test_someone_else_cannot_ask_nor_read_the_status(
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks need PostgreSQL; SQLite serialises writers",
-)
+@postgresql_only
 def test_two_workers_signing_one_document_at_once_take_one_number(
     office, pkcs12_keys, approved
 ):

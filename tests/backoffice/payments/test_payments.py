@@ -24,6 +24,7 @@ from backoffice.payments.services import (
     payment_start,
 )
 from tests.fixtures.citizens import citizen
+from tests.fixtures.databases import postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -277,10 +278,7 @@ def test_a_result_signed_with_another_secret_is_refused(awaiting, settings) -> N
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks need PostgreSQL; SQLite serialises writers",
-)
+@postgresql_only
 def test_two_attempts_confirmed_at_once_pay_once(awaiting, agency_pki) -> None:
     alice, dossier, _fee = awaiting
     attempts = [
