@@ -30,6 +30,7 @@ ALL_ACTIONS = (
     "return_proposal",
     "transfer",
     "suspend",
+    "stop",
     "return",
     "complete",
 )
@@ -48,6 +49,7 @@ class Situation:
 def dossier_situation(*, dossier: Dossier, user: AbstractBaseUser) -> Situation:
     from .approval import dossier_pending_proposal
     from .process import dossier_current_step, own_rights, step_is_last
+    from .stopping import dossier_may_stop
 
     home = user_permissions(user=user, agency=dossier.agency)
     own_home = own_rights(user=user, agency=dossier.agency)
@@ -81,6 +83,9 @@ def dossier_situation(*, dossier: Dossier, user: AbstractBaseUser) -> Situation:
             actions |= {"approve", "return_proposal"}
     if running and (Permission.APPROVE in own_home or Permission.APPROVE in at_step):
         actions.add("suspend")
+    # Stopping (form 05): a leader of the agency holding the dossier.
+    if dossier_may_stop(dossier=dossier, user=user):
+        actions.add("stop")
     # Asking for the fee is the payments app's form (its own endpoint, the same
     # right as its service): shown only to those who may send it.
     if running and Permission.PROCESS_DOSSIERS in home:

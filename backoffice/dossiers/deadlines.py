@@ -28,6 +28,7 @@ from .models import (
     DossierStep,
     DossierSuspension,
 )
+from .notify import StatusChanged, dossier_notify
 from .process import dossier_agency_now, own_rights
 
 logger = logging.getLogger(__name__)
@@ -245,10 +246,7 @@ def dossier_suspend(
             ),
             actor,
         )
-        if locked.applicant_email:
-            from .tasks import send_dossier_status
-
-            send_dossier_status.delay_on_commit(event.pk)
+        dossier_notify(event=StatusChanged(event.pk))
         audit_record(
             actor=actor,
             action="dossier.extended",

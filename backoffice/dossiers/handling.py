@@ -26,9 +26,9 @@ from .models import (
     DossierStatusEvent,
     DossierSupplementRequest,
 )
+from .receipts import dossier_receipt_queue
 from .services import (
     dossier_file_store,
-    dossier_receipt_queue,
     dossier_transition,
     dossier_uploads_store,
     stored_files_discard,

@@ -1,11 +1,17 @@
-"""What the applicant is told: e-mails (receipt, status changes) and, for a dossier
-that ended without a result, the reason and the form that says so."""
+"""What the applicant is told: e-mails and text messages (receipt, status changes)
+and, for a dossier that ended without a result, the reason and the form that says
+so. Sent through the notification service (notify.py)."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.mail import EmailMessage
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from backoffice.core.sms import SEGMENT, sms_text
 
 from .constants import DossierStatus
 from .models import Dossier, DossierFile, DossierStatusEvent
@@ -127,3 +133,62 @@ def status_email(*, dossier: Dossier, event: DossierStatusEvent) -> EmailMessage
 
 def _local(moment: dt.datetime) -> str:
     return timezone.localtime(moment).strftime("%H:%M ngày %d/%m/%Y")
+
+
+def sms_tracking_url(dossier: Dossier, *, with_code: bool = True) -> str:
+    """The lookup page, opened on the dossier's code but without its secret: a
+    text message is read on lock screens and shared phones; the secret stays in
+    the receipt and the e-mail."""
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    with translation.override(settings.LANGUAGE_CODE):
+        path = reverse("dossier-lookup")
+    query = "?" + urlencode({"code": dossier.code}) if with_code else ""
+    return f"{base}{path}{query}"
+
+
+def _short(head: str, dossier: Dossier) -> str:
+    """The head and a tracking link, in one segment where possible: the link
+    with the code, else the bare lookup page, else the head alone."""
+    candidates = [
+        sms_text(
+            head
+            + " "
+            + _("Tra cứu: %(url)s")
+            % {"url": sms_tracking_url(dossier, with_code=with_code)}
+        )
+        for with_code in (True, False)
+    ]
+    candidates.append(sms_text(head))
+    for text in candidates:
+        if len(text) <= SEGMENT:
+            return text
+    return candidates[-1]
+
+
+def receipt_sms(*, dossier: Dossier) -> str:
+    return _short(
+        _("Một Cửa: đã tiếp nhận hồ sơ %(code)s, hẹn trả kết quả %(due)s.")
+        % {"code": dossier.code, "due": _day(dossier.due_at)},
+        dossier,
+    )
+
+
+def status_sms(
+    *, dossier: Dossier, event: DossierStatusEvent, extended: bool = False
+) -> str:
+    """A status change in one line; an extension (form 04) gives the new date."""
+    if extended:
+        head = _("Một Cửa: hồ sơ %(code)s được hẹn lại ngày trả kết quả: %(due)s.") % {
+            "code": dossier.code,
+            "due": _day(event.due_at or dossier.due_at),
+        }
+    else:
+        head = _("Một Cửa: hồ sơ %(code)s: %(status)s.") % {
+            "code": dossier.code,
+            "status": event.get_status_display(),
+        }
+    return _short(head, dossier)
+
+
+def _day(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%d/%m/%Y")

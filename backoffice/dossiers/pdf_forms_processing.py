@@ -1,6 +1,7 @@
 """One-stop forms of the processing stage (Circular 03/2025), drawn with reportlab
-in the layout of pdf_forms.py: 04 apology and new appointment, 06 processing
-control sheet, and the notice refusing to settle a dossier after processing."""
+in the layout of pdf_forms.py: 04 apology and new appointment, 05 notice of
+stopping, 06 processing control sheet, and the notice refusing to settle a dossier
+after processing."""
 
 import datetime as dt
 import io
@@ -12,6 +13,8 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+
+from backoffice.core.models import Agency
 
 from .models import Dossier, DossierStep
 from .pdf_forms import _document, _header, _heading, _local, _styles
@@ -72,6 +75,30 @@ def refusal_decision_pdf(*, dossier: Dossier, reason: str, leader: str) -> bytes
             "Sau khi thẩm định, cơ quan không giải quyết hồ sơ của Ông/Bà với lý "
             f"do: {escape(reason)}",
             "Ông/Bà nhận lại hồ sơ tại Bộ phận tiếp nhận và trả kết quả.",
+        ],
+        signer=leader,
+    )
+
+
+def stop_notice_pdf(
+    *, dossier: Dossier, reason: str, leader: str, agency: Agency, at: dt.datetime
+) -> bytes:
+    """Form 05: notice of stopping the processing of the dossier (thông báo về
+    việc dừng xử lý hồ sơ), with the reason, issued by the agency holding it."""
+    return _notice(
+        dossier=dossier,
+        title="THÔNG BÁO VỀ VIỆC DỪNG XỬ LÝ HỒ SƠ",
+        paragraphs=[
+            "Căn cứ Nghị định số 118/2025/NĐ-CP của Chính phủ về thực hiện thủ tục "
+            "hành chính theo cơ chế một cửa, một cửa liên thông và Thông tư số "
+            "03/2025/TT-VPCP,",
+            f"{escape(agency.name)} thông báo dừng xử lý hồ sơ của Ông/Bà kể từ "
+            f"{_local(at)}.",
+            f"Lý do: {escape(reason)}",
+            "Hồ sơ không tiếp tục được giải quyết; ngày hẹn trả kết quả trước đây "
+            "không còn hiệu lực. Ông/Bà nhận lại hồ sơ giấy (nếu có) tại Bộ phận "
+            "tiếp nhận và trả kết quả. Nếu vẫn có nhu cầu, Ông/Bà có thể nộp hồ sơ "
+            "mới theo quy định.",
         ],
         signer=leader,
     )

@@ -25,7 +25,6 @@ from .codes import dossier_code_next
 from .constants import (
     CLOCK_STOPPED,
     FINAL,
-    RECEIPT_JOB,
     Channel,
     DossierStatus,
     ResultDelivery,
@@ -307,6 +306,8 @@ def dossier_submit(
                 after={"code": dossier.code, "procedure": procedure.code},
                 agency=agency,
             )
+            from .receipts import dossier_receipt_queue
+
             dossier_receipt_queue(dossier_id=dossier.pk)
     except BaseException:
         stored_files_discard(stored)
@@ -330,7 +331,8 @@ def dossier_transition(
 
     Leaving a clock-stopped status (supplement requested, awaiting fee) moves the due
     date by the working days waited. Entering processing (accepted, processing) lays
-    out the procedure's steps once. Side effects: status event, audit record.
+    out the procedure's steps once. Side effects: status event, audit record, the
+    applicant notified (notify.dossier_notify) on commit.
     """
     moment = now or timezone.now()
     with transaction.atomic():
@@ -362,10 +364,9 @@ def dossier_transition(
             note=note,
             due_at=locked.due_at,
         )
-        if locked.applicant_email:
-            from .tasks import send_dossier_status
+        from .notify import StatusChanged, dossier_notify
 
-            send_dossier_status.delay_on_commit(event.pk)
+        dossier_notify(event=StatusChanged(event.pk))
         audit_record(
             actor=actor,
             action="dossier.status_changed",
@@ -397,17 +398,6 @@ def _due_after_pause(dossier: Dossier, *, resumed_at: dt.datetime) -> dt.datetim
     return calendar.due_at(dossier.due_at, waited) if waited else dossier.due_at
 
 
-def dossier_receipt_queue(*, dossier_id: int) -> None:
-    """Queue the receipt job (with the current transaction): it checks the files
-    first — acknowledge only what was confirmed valid (Art. 13) — then signs form
-    01, then e-mails it. Runs under a lease (backoffice.core.leases)."""
-    from backoffice.core.leases import lease_queue
-
-    from .tasks import issue_dossier_receipt
-
-    lease_queue(kind=RECEIPT_JOB, object_id=dossier_id, task=issue_dossier_receipt.name)
-
-
 def dossier_files_check(*, dossier_id: int) -> int:
     """Give every unchecked PDF of the dossier its signature verdict."""
     from backoffice.signatures.verification import UnreadablePdf, pdf_verify
@@ -427,88 +417,3 @@ def dossier_files_check(*, dossier_id: int) -> int:
         record.save(update_fields=["signature_verdict", "checked_at"])
         checked += 1
     return checked
-
-
-def _receipt_components(dossier: Dossier) -> list[tuple[str, str, int]]:
-    # At the counter the officer's checklist says what was handed in, and how.
-    received = list(dossier.received_components.select_related("component"))
-    if received:
-        return [
-            (r.component.name, r.get_copy_form_display(), r.count) for r in received
-        ]
-    counts: dict[int, int] = {}
-    for component_id in dossier.files.filter(
-        kind=DossierFile.Kind.SUBMITTED
-    ).values_list("component_id", flat=True):
-        counts[component_id] = counts.get(component_id, 0) + 1
-    rows = []
-    for component in dossier.procedure.components.all():
-        if dossier.channel == Channel.ONLINE and component.pk not in counts:
-            continue
-        count = counts.get(component.pk) or component.count
-        rows.append((component.name, component.get_copy_form_display(), count))
-    return rows
-
-
-@transaction.atomic
-def dossier_receipt_issue(*, dossier_id: int) -> DossierFile:
-    """Form 01 for the dossier, signed with the agency certificate; made only once."""
-    from backoffice.signatures.signing import pdf_sign
-    from backoffice.signatures.verification import pdf_verify
-
-    from .pdf_forms import receipt_pdf
-
-    dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
-    existing = dossier.files.filter(kind=DossierFile.Kind.RECEIPT).first()
-    if existing is not None:
-        return existing
-    dossier_files_check(dossier_id=dossier_id)
-    officer = dossier.received_by.get_full_name() if dossier.received_by else ""
-    unsigned = receipt_pdf(
-        dossier=dossier,
-        components=_receipt_components(dossier),
-        officer=officer or "Cổng dịch vụ công (tiếp nhận trực tuyến)",
-    )
-    signed = pdf_sign(
-        pdf_bytes=unsigned,
-        reason=f"Tiếp nhận hồ sơ {dossier.code}",
-        location=dossier.agency.name,
-        agency=dossier.agency,
-    )
-    record = dossier_file_store(
-        dossier=dossier,
-        name=f"giay-tiep-nhan-{dossier.code}.pdf",
-        content=signed,
-        media_type="application/pdf",
-        stored=[],
-        kind=DossierFile.Kind.RECEIPT,
-        pages=1,
-        # Verified like any other PDF rather than assumed: a broken trust store or
-        # certificate shows up here, on the first receipt.
-        verdict=pdf_verify(pdf_bytes=signed).verdict,
-    )
-    audit_record(
-        actor=None, action="dossier.receipt_issued", obj=dossier, agency=dossier.agency
-    )
-    return record
-
-
-def dossier_receipt_send(*, dossier_id: int) -> bool:
-    from .notifications import receipt_email
-
-    dossier = Dossier.objects.select_related("procedure", "agency").get(pk=dossier_id)
-    if not dossier.applicant_email:
-        return False
-    receipt = dossier.files.filter(kind=DossierFile.Kind.RECEIPT).first()
-    return bool(receipt_email(dossier=dossier, receipt=receipt).send())
-
-
-def dossier_status_send(*, event_id: int) -> bool:
-    from .notifications import status_email
-
-    event = DossierStatusEvent.objects.select_related(
-        "dossier__procedure", "dossier__agency"
-    ).get(pk=event_id)
-    if not event.dossier.applicant_email:
-        return False
-    return bool(status_email(dossier=event.dossier, event=event).send())

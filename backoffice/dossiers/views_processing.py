@@ -21,6 +21,7 @@ from .deadlines import dossier_suspend
 from .models import Dossier
 from .queues import DUE_LABELS, QueueFilter, due_state, staff_queues, step_rows
 from .selectors import dossiers_for_staff, dossiers_search_for_staff
+from .stopping import dossier_stop
 from .transfer import dossier_transfer
 from .uploads import check_upload
 
@@ -156,4 +157,7 @@ PROCESSING_ACTIONS: dict[str, Callable[[HttpRequest, Dossier], object]] = {
     ),
     "transfer": _transfer,
     "suspend": _suspend,
+    "stop": lambda r, d: dossier_stop(
+        dossier=d, actor=r.user, reason=r.POST.get("reason", "")
+    ),
 }

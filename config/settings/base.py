@@ -208,6 +208,13 @@ STORAGES = {
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Một Cửa <motcua@localhost>")
+# Text messages to applicants (backoffice.core.sms), chosen like EMAIL_BACKEND: the
+# console backend by default (no provider is reachable; like consolemail://), the
+# file backend (one file per message in SMS_FILE_PATH) or a provider's adapter.
+# SMS_ASCII sends them without diacritics (160 characters a segment, not 70).
+SMS_BACKEND = env("SMS_BACKEND", default="backoffice.core.sms.ConsoleSmsBackend")
+SMS_FILE_PATH = Path(env("SMS_FILE_PATH", default=str(VAR_DIR / "sms")))
+SMS_ASCII = env.bool("SMS_ASCII", default=True)
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # Throttle counters (dossier lookup, account e-mails) must be shared by every web

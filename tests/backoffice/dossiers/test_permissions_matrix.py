@@ -34,6 +34,7 @@ from backoffice.dossiers.handling import (
 )
 from backoffice.dossiers.models import Dossier, DossierSupplementRequest
 from backoffice.dossiers.services import dossier_submit, dossier_transition
+from backoffice.dossiers.stopping import dossier_stop
 from tests.fixtures.dossiers import pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +124,13 @@ ACTIONS: dict[str, Action] = {
         run=lambda d, u: dossier_return_result(dossier=d, actor=u),
         allowed=RECEPTION_ONLY,
         status_after=S.RESULT_RETURNED,
+    ),
+    # Form 05: only a leader of the agency holding the dossier (not one above it).
+    "stop": Action(
+        path=(S.ACCEPTED,),
+        run=lambda d, u: dossier_stop(dossier=d, actor=u, reason="Người nộp đề nghị"),
+        allowed=frozenset({"leader"}),
+        status_after=S.STOPPED,
     ),
     "receipt_retry": Action(
         path=(),

@@ -9,7 +9,7 @@ from backoffice.core.constants import Role
 from backoffice.core.leases import lease_acquire, lease_release
 from backoffice.core.models import AuditLogEntry, JobLease, OutboxMessage
 from backoffice.dossiers import handling
-from backoffice.dossiers import services as dossier_services
+from backoffice.dossiers import receipts as dossier_receipts
 from backoffice.dossiers.models import DossierFile
 from backoffice.dossiers.tasks import issue_dossier_receipt
 
@@ -82,7 +82,7 @@ def test_retry_is_refused_while_running_and_without_the_reception_right(
 def test_database_is_locked_is_retried_not_lost(
     counter_dossier, agency_pki, celery_eager, monkeypatch
 ) -> None:
-    real = dossier_services.dossier_receipt_issue
+    real = dossier_receipts.dossier_receipt_issue
     calls = []
 
     def flaky(*, dossier_id: int):
@@ -91,7 +91,7 @@ def test_database_is_locked_is_retried_not_lost(
             raise OperationalError("database is locked")
         return real(dossier_id=dossier_id)
 
-    monkeypatch.setattr(dossier_services, "dossier_receipt_issue", flaky)
+    monkeypatch.setattr(dossier_receipts, "dossier_receipt_issue", flaky)
     issue_dossier_receipt.apply(args=[counter_dossier.pk])
     assert len(calls) == 2
     assert counter_dossier.files.filter(kind=DossierFile.Kind.RECEIPT).count() == 1
