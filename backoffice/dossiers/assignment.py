@@ -21,6 +21,7 @@ from backoffice.core.services import audit_record
 from .constants import DossierStatus
 from .models import Dossier, DossierStep, StepRole
 from .process import dossier_current_step, own_rights
+from .remote_transfer import remote_step_assigned
 from .services import dossier_transition
 
 
@@ -101,6 +102,10 @@ def dossier_assign(
             )
         step.assignee, step.assigned_at = assignee, moment
         step.save(update_fields=["assignee", "assigned_at"])
+        if step.kind == DossierStep.Kind.TRANSFER:
+            # A dossier received from another installation: "processing" goes
+            # back to its origin.
+            remote_step_assigned(step=step)
         audit_record(
             actor=actor,
             action="dossier.reassigned" if previous else "dossier.assigned",

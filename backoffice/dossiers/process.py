@@ -248,7 +248,11 @@ def step_is_last(*, step: DossierStep) -> bool:
 
 
 def dossier_steps_close(*, dossier: Dossier, now: dt.datetime) -> None:
-    """Close whatever steps are open (the dossier was decided another way)."""
+    """Close whatever steps are open (the dossier was decided another way).
+    A dossier received from another installation sends its result back."""
+    from .remote_transfer import remote_origin_closing
+
+    remote_origin_closing(dossier=dossier)
     DossierStep.objects.filter(
         dossier=dossier,
         state__in=[DossierStep.State.ACTIVE, DossierStep.State.WAITING],

@@ -5,6 +5,9 @@ Imported at the end of `models.py`, so every class is also
 `backoffice.dossiers.models.<Name>`.
 """
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -236,3 +239,105 @@ class DossierOverdueNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.day}"
+
+
+class DossierRemoteTransfer(models.Model):
+    """Liên thông sang hệ thống khác: a transfer step whose agency is reached
+    through another installation (the exchange's edXML channel), what that
+    installation reported back (its state) and its result."""
+
+    class State(models.TextChoices):
+        SENDING = "sending", _("Đang gửi sang hệ thống khác")
+        ARRIVED = "arrived", _("Hệ thống khác đã nhận")
+        REGISTERED = "registered", _("Hệ thống khác đã tiếp nhận")
+        PROCESSING = "processing", _("Hệ thống khác đang xử lý")
+        DONE = "done", _("Hệ thống khác đã xử lý xong")
+        RETURNED = "returned", _("Đã nhận lại kết quả")
+        REFUSED = "refused", _("Hệ thống khác từ chối tiếp nhận")
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="remote_transfers"
+    )
+    step = models.OneToOneField(
+        DossierStep, on_delete=models.PROTECT, related_name="remote_transfer"
+    )
+    system = models.CharField(_("hệ thống nhận"), max_length=200)
+    document_id = models.CharField(max_length=255, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices)
+    remote_code = models.CharField(_("mã hồ sơ tại hệ thống khác"), max_length=64)
+    reason = models.TextField(_("lý do từ chối"), blank=True)
+    events = models.JSONField(default=list)
+    result_note = models.TextField(blank=True)
+    result_by = models.CharField(max_length=200, blank=True)
+    result_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} → {self.system} ({self.state})"
+
+    @property
+    def open(self) -> bool:
+        return self.state not in (self.State.RETURNED, self.State.REFUSED)
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """What the other installation reported, oldest first, for people."""
+        labels = {
+            "arrived": self.State.ARRIVED.label,
+            "registered": self.State.REGISTERED.label,
+            "assigned": self.State.PROCESSING.label,
+            "processing": self.State.PROCESSING.label,
+            "done": self.State.DONE.label,
+            "refused": self.State.REFUSED.label,
+            "returned": self.State.RETURNED.label,
+        }
+        rows = []
+        for item in self.events:
+            try:
+                at = dt.datetime.fromisoformat(str(item.get("at")))
+            except ValueError:
+                at = None
+            rows.append(
+                {
+                    "label": labels.get(item.get("event"), item.get("event")),
+                    "at": at,
+                    "description": item.get("description") or "",
+                }
+            )
+        return rows
+
+
+class DossierRemoteOrigin(models.Model):
+    """A dossier received from another installation for one transfer step:
+    where it came from (peer, agency, its code there) and whether the result
+    has gone back."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="remote_origins"
+    )
+    peer_id = models.PositiveIntegerField()
+    system = models.CharField(max_length=200)
+    origin_agency_code = models.CharField(max_length=35)
+    origin_agency_name = models.CharField(max_length=255, blank=True)
+    origin_code = models.CharField(_("mã hồ sơ gốc"), max_length=64)
+    document_id = models.CharField(max_length=255, unique=True)
+    note = models.TextField(blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    returned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["dossier"], name="one_remote_origin"),
+            models.UniqueConstraint(
+                fields=["origin_agency_code", "origin_code"],
+                condition=models.Q(returned_at__isnull=True),
+                name="one_open_remote_origin_per_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin_code} ← {self.system}"

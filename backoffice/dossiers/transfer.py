@@ -1,4 +1,5 @@
-"""Chuyển liên thông: handing a dossier to another agency of the installation.
+"""Chuyển liên thông: handing a dossier to another agency, of this installation
+or (through the registered `remote_transfer` channel) of another one.
 
 A leader of the agency holding the dossier sends it, with its files, to another
 agency that handles the procedure for a number of working days. That agency's
@@ -21,6 +22,11 @@ from backoffice.core.services import audit_record
 
 from .models import Dossier, DossierProposal, DossierStep
 from .process import dossier_current_step, require, step_activate
+from .remote_transfer import (
+    remote_transfer_channel,
+    remote_transfer_start,
+    remote_transfer_targets,
+)
 
 
 def dossier_transfer(
@@ -50,8 +56,16 @@ def dossier_transfer(
                 {"agency": _("Hồ sơ không ở giai đoạn xử lý; không thể chuyển.")}
             )
         require(actor, step.agency, Permission.APPROVE)
+        channel = remote_transfer_channel()
+        remote = channel is not None and channel.reaches(to_agency)
         handling = {a.pk for a in locked.procedure.agencies.all()}
-        if to_agency.pk not in handling:
+        if remote:
+            # Whether the other installation handles the procedure is its
+            # call: it refuses (status 02) and the dossier comes back.
+            reason = channel.unavailable_reason(to_agency)
+            if reason:
+                raise ValidationError({"agency": reason})
+        elif to_agency.pk not in handling:
             raise ValidationError(
                 {
                     "agency": _(
@@ -113,10 +127,26 @@ def dossier_transfer(
             note=note,
         )
         step_activate(step=transfer, actor=actor, now=moment)
+        if remote:
+            remote_transfer_start(
+                channel=channel, step=transfer, actor=actor, note=note
+            )
     dossier.refresh_from_db()
     return transfer
 
 
 def transfer_targets(*, dossier: Dossier, holder: Agency) -> list[Agency]:
-    """The agencies a dossier may be sent to: those handling its procedure."""
-    return [a for a in dossier.procedure.agencies.all() if a.pk != holder.pk]
+    """The agencies a dossier may be sent to: those of this installation
+    handling its procedure, then those of other installations reachable now
+    (each with `remote_system`, the name of its installation)."""
+    remote = remote_transfer_targets()
+    remote_ids = {a.pk for a in remote}
+    local = [
+        a
+        for a in dossier.procedure.agencies.all()
+        if a.pk != holder.pk and a.pk not in remote_ids
+    ]
+    for agency in local:
+        agency.remote_system = ""
+    remote.sort(key=lambda a: (a.remote_system, a.name))
+    return local + [a for a in remote if a.pk != holder.pk]

@@ -23,6 +23,11 @@ from backoffice.incoming.services import incoming_receive
 from backoffice.incoming.types import ReceivedFile
 
 from .constants import Direction, PacketKind, PacketState
+from .dossier_transfer import (
+    DossierPacketRefused,
+    dossier_packet_receive,
+    dossier_payload,
+)
 from .edxml.constants import BusinessType, StatusCode
 from .edxml.model import Packet
 from .edxml.parse import PacketUnreadable, packet_parse, packet_read
@@ -172,6 +177,17 @@ def packet_receive(data: bytes) -> Outcome:
         )
     packet = packet_read(packet_parse(data, max_bytes=limit))
     business = int(packet.business.doc_type)
+    try:
+        dossier = dossier_payload(packet) if business == BusinessType.NEW else None
+    except DossierPacketRefused as exc:
+        return _refuse(
+            reasons=[str(exc)],
+            http=422,
+            sender_code=sender_code,
+            document_id=document_id,
+            local=local,
+        )
+    created = True
     dedup_key = (f"doc:{business}:{document_id}:{','.join(a.code for a in local)}")[
         :600
     ]
@@ -207,6 +223,14 @@ def packet_receive(data: bytes) -> Outcome:
                         sender_code=sender_code,
                         reason=packet.business.reason,
                     )
+            elif dossier is not None:
+                created = dossier_packet_receive(
+                    packet=packet,
+                    payload=dossier,
+                    local=local,
+                    peer=peer,
+                    document_id=document_id,
+                )
             else:
                 _to_desks(packet, local, document_id, business)
     except IntegrityError:
@@ -216,7 +240,7 @@ def packet_receive(data: bytes) -> Outcome:
         if existing is None:
             raise
         return _again(existing, data, document_id)
-    except (IncomingRejected, RecallUnknown) as exc:
+    except (IncomingRejected, RecallUnknown, DossierPacketRefused) as exc:
         return _refuse(
             reasons=[str(exc)],
             http=422,
@@ -228,7 +252,7 @@ def packet_receive(data: bytes) -> Outcome:
         200,
         {
             "accepted": True,
-            "duplicate": False,
+            "duplicate": not created,
             "document_id": document_id,
             "agencies": [a.code for a in local],
             "id": record.pk,

@@ -27,7 +27,7 @@ from backoffice.outgoing.models import OutgoingDocument, OutgoingRecipient
 
 from .constants import Direction, PacketKind, PacketState
 from .edxml.build import packet_tree
-from .edxml.constants import BusinessType
+from .edxml.constants import BusinessType, StatusCode
 from .edxml.model import (
     Attachment,
     Business,
@@ -299,6 +299,15 @@ def _record_try(*, packet_id: int, error: str, refused: bool) -> str:
             OutgoingRecipient.objects.filter(pk=packet.delivery_id).update(
                 status=DeliveryStatus.FAILED, last_error=packet.last_error
             )
+    if refused and packet.kind == PacketKind.DOCUMENT and not packet.delivery_id:
+        # A dossier sent to another installation and refused there comes back.
+        from .dossier_transfer import dossier_status_received
+
+        dossier_status_received(
+            document_id=packet.document_id,
+            code=StatusCode.REFUSED,
+            description=error,
+        )
     return packet.state
 
 

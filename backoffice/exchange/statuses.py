@@ -166,6 +166,14 @@ def status_receive(data: bytes) -> ExchangeStatus:
                 "at": timezone.now(),
             },
         )
+        if created and not sent.delivery_id:
+            from .dossier_transfer import dossier_status_received
+
+            dossier_status_received(
+                document_id=report.document_id,
+                code=report.code,
+                description=report.description,
+            )
         target = DELIVERY_UPDATES.get(report.code)
         if created and target and sent.delivery_id:
             OutgoingRecipient.objects.filter(pk=sent.delivery_id).update(

@@ -22,3 +22,13 @@ def send_due_exchange_packets() -> int:
     for packet_id in ids:
         packet_send(packet_id=packet_id)
     return len(ids)
+
+
+@shared_task
+def send_dossier_result(origin_id: int) -> int | None:
+    """Send the result of a dossier received from another installation back
+    to it (status 06 and the result packet). Idempotent."""
+    from .dossier_transfer import dossier_result_send
+
+    packet = dossier_result_send(origin_id=origin_id)
+    return packet.pk if packet is not None else None

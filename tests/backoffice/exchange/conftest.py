@@ -19,6 +19,7 @@ from tests.backoffice.outgoing.conftest import (  # noqa: F401 — shared fixtur
     office,
     pkcs12_keys,
 )
+from tests.fixtures.dossier_desk import accepted, desk, submitted  # noqa: F401
 
 
 def make_key_and_certificate(common_name: str):

@@ -200,8 +200,181 @@ def decide(args: dict[str, Any]) -> dict[str, Any]:
     return {"state": decided.state}
 
 
+def dossier_setup(args: dict[str, Any]) -> dict[str, Any]:
+    """This side's agency handles `procedures`; its reception, specialist and
+    leader (usernames `<prefix>-tn|cv|ld`)."""
+    from backoffice.accounts.models import User
+    from backoffice.core.constants import Role
+    from backoffice.core.models import Agency
+    from backoffice.core.services import membership_grant
+    from backoffice.procedures.models import Procedure
+    from backoffice.procedures.services import procedures_import
+    from tests.fixtures.procedures import as_json, procedure
+
+    agency = Agency.objects.get(code=args["agency"])
+    for code in args["procedures"]:
+        if not Procedure.objects.filter(code=code).exists():
+            procedures_import(
+                actor=None,
+                name="p.json",
+                content=as_json(
+                    procedure(code=code, processing_days=10, agencies=[agency.code])
+                ),
+            )
+    for suffix, role, name in (
+        ("tn", Role.RECEPTION, "Tiếp Nhận"),
+        ("cv", Role.SPECIALIST, "Chuyên Viên"),
+        ("ld", Role.LEADER, "Lãnh Đạo"),
+    ):
+        user, created = User.objects.get_or_create(
+            username=f"{args['prefix']}-{suffix}",
+            defaults={"first_name": name, "last_name": args["prefix"].upper()},
+        )
+        if created:
+            membership_grant(actor=None, user=user, agency=agency, role=role)
+    return {"procedures": list(Procedure.objects.values_list("code", flat=True))}
+
+
+def _staff(prefix: str, suffix: str) -> Any:
+    from backoffice.accounts.models import User
+
+    return User.objects.get(username=f"{prefix}-{suffix}")
+
+
+def _dossier_view(dossier: Any) -> dict[str, Any]:
+    from backoffice.dossiers.process import dossier_agency_now
+
+    transfer = dossier.remote_transfers.order_by("pk").last()
+    origin = dossier.remote_origins.first()
+    active = dossier.steps.filter(state="active").first()
+    return {
+        "code": dossier.code,
+        "status": dossier.status,
+        "agency_now": dossier_agency_now(dossier=dossier).code,
+        "active_step": {
+            "kind": active.kind,
+            "assignee": active.assignee.username if active.assignee else None,
+        }
+        if active
+        else None,
+        "transfer": {
+            "state": transfer.state,
+            "document_id": transfer.document_id,
+            "remote_code": transfer.remote_code,
+            "reason": transfer.reason,
+            "result_by": transfer.result_by,
+            "result_note": transfer.result_note,
+            "events": [e["event"] for e in transfer.events],
+        }
+        if transfer
+        else None,
+        "origin": {"code": origin.origin_code, "returned": bool(origin.returned_at)}
+        if origin
+        else None,
+        "files": [
+            {"name": f.original_name, "sha256": f.sha256, "kind": f.kind}
+            for f in dossier.files.order_by("pk")
+        ],
+        "events": list(dossier.events.order_by("pk").values_list("note", flat=True)),
+    }
+
+
+def dossier_send(args: dict[str, Any]) -> dict[str, Any]:
+    """A dossier received online, accepted, assigned, then transferred by the
+    leader to `to` (an agency of the other installation)."""
+    from backoffice.core.models import Agency
+    from backoffice.dossiers.assignment import dossier_assign
+    from backoffice.dossiers.constants import Channel
+    from backoffice.dossiers.handling import dossier_accept
+    from backoffice.dossiers.services import Applicant, dossier_submit
+    from backoffice.dossiers.transfer import dossier_transfer
+    from backoffice.procedures.models import Procedure
+    from tests.fixtures.dossiers import checked_upload
+    from tests.fixtures.signatures import make_pdf
+
+    procedure = Procedure.objects.get(code=args["procedure"])
+    prefix = args["prefix"]
+    dossier = dossier_submit(
+        procedure=procedure,
+        agency=Agency.objects.get(code=args["agency"]),
+        channel=Channel.ONLINE,
+        applicant=Applicant(name="Nguyễn Văn An", id_number="094095001234"),
+        files={
+            c.pk: [checked_upload(make_pdf([c.name[:40]]), name=f"tp-{i}.pdf")]
+            for i, c in enumerate(procedure.components.all())
+        },
+    )
+    dossier_accept(dossier=dossier, actor=_staff(prefix, "tn"))
+    dossier_assign(
+        dossier=dossier, actor=_staff(prefix, "ld"), assignee=_staff(prefix, "cv")
+    )
+    dossier_transfer(
+        dossier=dossier,
+        actor=_staff(prefix, "ld"),
+        to_agency=Agency.objects.get(code=args["to"]),
+        days=args["days"],
+        note=args.get("note", ""),
+    )
+    dossier.refresh_from_db()
+    return _dossier_view(dossier)
+
+
+def dossier_show(args: dict[str, Any]) -> dict[str, Any]:
+    """A dossier by its code here, or by its origin code (received ones)."""
+    from backoffice.dossiers.models import Dossier
+
+    if "origin_code" in args:
+        dossier = Dossier.objects.filter(
+            remote_origins__origin_code=args["origin_code"]
+        ).first()
+    else:
+        dossier = Dossier.objects.filter(code=args["code"]).first()
+    count = Dossier.objects.count()
+    return (
+        {"found": False, "dossiers": count}
+        if dossier is None
+        else ({"found": True, "dossiers": count} | _dossier_view(dossier))
+    )
+
+
+def dossier_process(args: dict[str, Any]) -> dict[str, Any]:
+    """The receiving agency's leader assigns, its specialist proposes a result,
+    the leader approves: the result goes back to the origin."""
+    from backoffice.dossiers.approval import dossier_proposal_approve, dossier_propose
+    from backoffice.dossiers.assignment import dossier_assign
+    from backoffice.dossiers.models import Dossier
+    from backoffice.dossiers.queues import staff_queues
+    from tests.fixtures.dossiers import checked_upload
+    from tests.fixtures.signatures import make_pdf
+
+    prefix = args["prefix"]
+    dossier = Dossier.objects.get(remote_origins__origin_code=args["origin_code"])
+    leader = _staff(prefix, "ld")
+    queued = [
+        d.code
+        for q in staff_queues(user=leader)
+        if q.key == "to_assign"
+        for d in q.dossiers
+    ]
+    dossier_assign(dossier=dossier, actor=leader, assignee=_staff(prefix, "cv"))
+    dossier_propose(
+        dossier=dossier,
+        actor=_staff(prefix, "cv"),
+        outcome="approve",
+        note=args["note"],
+        files=[checked_upload(make_pdf(["KẾT QUẢ"]), name="ket-qua-b.pdf")],
+    )
+    dossier_proposal_approve(dossier=dossier, actor=leader)
+    dossier.refresh_from_db()
+    return {"queued": dossier.code in queued} | _dossier_view(dossier)
+
+
 OPS = {
     "setup": setup,
+    "dossier_setup": dossier_setup,
+    "dossier_send": dossier_send,
+    "dossier_show": dossier_show,
+    "dossier_process": dossier_process,
     "send": send,
     "state": state,
     "desk": desk,
