@@ -18,7 +18,7 @@ from backoffice.procedures.models import Procedure
 from backoffice.procedures.services import procedures_import
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.crawl import axe_serious, axe_source, overflow
-from tests.fixtures.citizens import PASSWORD as CITIZEN_PASSWORD
+from tests.fixtures.browser import sign_in_citizen
 from tests.fixtures.citizens import citizen
 from tests.fixtures.procedures import as_json, procedure
 from tests.portal.dossier_states import TO_RETURNED, draft_with_file, move
@@ -29,14 +29,6 @@ pytestmark = [
 ]
 
 REASON = "Hồ sơ thuộc thẩm quyền của UBND TP Sóc Trăng."
-
-
-def sign_in_citizen(page, base: str, email: str) -> None:
-    page.goto(base + "/tai-khoan/dang-nhap/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", CITIZEN_PASSWORD)
-    page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/ho-so-cua-toi/**")
 
 
 @pytest.fixture

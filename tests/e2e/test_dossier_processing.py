@@ -12,32 +12,15 @@ from backoffice.dossiers.models import Dossier, DossierFile
 from backoffice.signatures.event_loop import outside_event_loop
 from backoffice.signatures.verification import pdf_verify, trust_store
 from tests.e2e.conftest import ARTIFACTS
+from tests.fixtures.browser import no_horizontal_scroll, person
 from tests.fixtures.dossier_desk import desk, submitted  # noqa: F401
 from tests.fixtures.signatures import make_pdf
-from tests.fixtures.staff import PASSWORD, current_totp
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def person(browser: Browser, base: str, user, width: int = 1280) -> Page:
-    """A browser of one's own, signed in (a TOTP code is accepted only once)."""
-    context = browser.new_context(
-        locale="vi-VN", viewport={"width": width, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(base + "/backoffice/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Tiếp tục").click()
-    page.fill("#id_token", current_totp(user))
-    page.get_by_role("button", name="Xác nhận").click()
-    expect(page.locator("#memberships")).to_be_visible()
-    return page
 
 
 def open_from_queue(page: Page, queue: str, code: str) -> None:
@@ -51,11 +34,6 @@ def open_from_queue(page: Page, queue: str, code: str) -> None:
     expect(section.locator(".due").first).to_contain_text("hạn")
     section.get_by_role("link", name=code).click()
     expect(page.locator("#dossier-code")).to_have_text(code)
-
-
-def no_horizontal_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, width
 
 
 def test_receipt_to_return_through_two_agencies_in_the_browser(

@@ -13,8 +13,7 @@ from backoffice.dossiers.services import Applicant, dossier_submit
 from backoffice.signatures.event_loop import outside_event_loop
 from backoffice.signatures.verification import pdf_verify, trust_store
 from tests.e2e.conftest import ARTIFACTS
-from tests.e2e.test_citizen_dossier_journey import sign_in_citizen
-from tests.e2e.test_dossier_processing import no_horizontal_scroll, person
+from tests.fixtures.browser import no_horizontal_scroll, person, sign_in_citizen
 from tests.fixtures.citizens import citizen
 from tests.fixtures.dossier_desk import desk  # noqa: F401
 

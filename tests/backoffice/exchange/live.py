@@ -36,6 +36,18 @@ ROOT = Path(__file__).resolve().parents[3]
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 
+def wait_until(check, timeout: float = 30.0, what: str = ""):
+    """Poll `check` until it returns something true (the other side is a separate
+    process answering in its own time); fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    value = check()
+    while not value and time.monotonic() < deadline:
+        time.sleep(0.3)
+        value = check()
+    assert value, f"timed out waiting for {what}"
+    return value
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

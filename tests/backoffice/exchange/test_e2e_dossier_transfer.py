@@ -15,8 +15,7 @@ from backoffice.dossiers.processing_models import DossierRemoteTransfer
 from backoffice.exchange.models import ExchangePacket, Peer, PeerAgency
 from backoffice.exchange.status_packet import StatusReport, status_sign
 from backoffice.exchange.statuses import status_receive
-
-from .test_e2e_exchange_page import sign_in
+from tests.fixtures.browser import sign_in
 
 pytestmark = [
     pytest.mark.e2e,

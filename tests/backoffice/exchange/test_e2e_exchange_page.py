@@ -6,22 +6,13 @@ from cryptography.hazmat.primitives import serialization
 from playwright.sync_api import Page, expect
 
 from backoffice.exchange.models import ExchangePacket, ExchangeRecall, Peer, PeerAgency
-from tests.fixtures.staff import PASSWORD, current_totp
+from tests.fixtures.browser import sign_in
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def sign_in(page: Page, base: str, user) -> None:
-    page.goto(base + "/backoffice/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Tiếp tục").click()
-    page.fill("#id_token", current_totp(user))
-    page.get_by_role("button", name="Xác nhận").click()
 
 
 def test_clerk_agrees_to_a_recall_and_the_page_fits_a_phone(

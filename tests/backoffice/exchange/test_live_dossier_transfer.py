@@ -7,7 +7,7 @@ two gunicorn processes with their own databases and keys (live.py)."""
 
 import pytest
 
-from .test_live_exchange import wait_until
+from .live import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 

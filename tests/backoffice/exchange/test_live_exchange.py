@@ -6,17 +6,9 @@ import time
 
 import pytest
 
+from .live import wait_until
+
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
-
-
-def wait_until(check, timeout: float = 30.0, what: str = ""):
-    deadline = time.monotonic() + timeout
-    value = check()
-    while not value and time.monotonic() < deadline:
-        time.sleep(0.3)
-        value = check()
-    assert value, f"timed out waiting for {what}"
-    return value
 
 
 def test_a_document_goes_from_a_to_b_and_the_status_comes_back(installations):
