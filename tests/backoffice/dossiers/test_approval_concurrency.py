@@ -17,15 +17,13 @@ from backoffice.dossiers.approval import dossier_proposal_approve, dossier_propo
 from backoffice.dossiers.assignment import dossier_assign
 from backoffice.dossiers.constants import DossierStatus
 from backoffice.dossiers.models import DossierFile, DossierProposal
+from tests.fixtures.databases import postgresql_only
 from tests.fixtures.dossiers import checked_upload
 from tests.fixtures.signatures import make_pdf
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks need PostgreSQL; SQLite serialises writers",
-    ),
+    postgresql_only,
 ]
 
 

@@ -12,6 +12,7 @@ from backoffice.core.models import AuditLogEntry
 from backoffice.dossiers.constants import Channel, DossierStatus
 from backoffice.dossiers.models import Dossier, DossierFile
 from backoffice.dossiers.services import Applicant, dossier_submit, dossier_transition
+from tests.fixtures.databases import postgresql_only
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -261,10 +262,7 @@ def test_status_history_is_append_only(
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks (SELECT … FOR UPDATE) need PostgreSQL; SQLite serialises writers",
-)
+@postgresql_only
 def test_two_hundred_concurrent_submissions_get_distinct_gap_free_codes(
     birth_registration, agency_tree, applicant
 ) -> None:

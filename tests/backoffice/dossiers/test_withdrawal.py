@@ -14,6 +14,7 @@ from backoffice.dossiers.models import Dossier, DossierStatusEvent
 from backoffice.dossiers.services import dossier_transition
 from backoffice.dossiers.withdrawal import dossier_withdraw
 from tests.fixtures.citizens import citizen
+from tests.fixtures.databases import postgresql_only
 
 pytestmark = pytest.mark.django_db
 
@@ -118,10 +119,7 @@ def test_a_stale_copy_cannot_withdraw_after_staff_moved_on(alice_dossier) -> Non
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks need PostgreSQL; SQLite serialises writers",
-)
+@postgresql_only
 def test_concurrent_withdrawal_and_staff_action_one_wins(alice_dossier) -> None:
     alice, dossier = alice_dossier
     dossier_transition(dossier=dossier, to=DossierStatus.ACCEPTED, actor=None)
