@@ -196,6 +196,7 @@ def scan_run(
                 dark=page.dark,
                 encoding=page.encoding,
                 pdf_bytes=page.pdf_bytes,
+                image_dpi=page.dpi,
             )
         )
     return ScanResult(

@@ -37,6 +37,9 @@ ENCODINGS = (BITONAL, GREY, COLOUR_PATCHES, COLOUR)
 GREY_JPEG_QUALITY = 60
 COLOUR_JPEG_QUALITY = 80  # patches: the seal's edges and hue must survive
 COLOUR_PAGE_QUALITY = 55  # a whole colour page (photo) within the 400 KB budget
+# Flate level of a bitonal page: measured on a 300-dpi text page, level 4 is
+# half the CPU of level 6 (5.5 vs 11 ms) for 3 % more bytes (58 vs 56 KB).
+FLATE_LEVEL = 4
 # A page whose mid-tones cover this much of it has pictures, not just text.
 PICTURE_FRACTION = 0.12
 
@@ -65,7 +68,7 @@ def _bitonal_layer(gray: np.ndarray) -> Layer:
     white = gray >= bitonal_threshold(gray)
     packed = np.packbits(white, axis=1)  # 1 = white in DeviceGray at 1 bit
     return Layer(
-        zlib.compress(packed.tobytes(), 6),
+        zlib.compress(packed.tobytes(), FLATE_LEVEL),
         "/FlateDecode",
         "/DeviceGray",
         1,

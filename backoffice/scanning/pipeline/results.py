@@ -49,6 +49,9 @@ class PageResult:
     dark: bool = False  # all black: nothing to read
     encoding: str = ""  # bitonal / grey / colour_patches / colour
     pdf_bytes: int = 0  # size of the one-page PDF
+    # Resolution of the page's image, JPEG and PDF: the batch dpi, lower for a
+    # read QR sheet (steps.SHEET_DPI), whose full resolution serves nobody.
+    image_dpi: int | None = None
 
     @property
     def low_confidence(self) -> bool:
