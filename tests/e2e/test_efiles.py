@@ -10,8 +10,8 @@ from backoffice.records.models import EFile
 from backoffice.records.verify import archive_verify
 from tests.backoffice.records import conftest as records
 from tests.e2e.conftest import ARTIFACTS
+from tests.fixtures.browser import no_horizontal_scroll, sign_in
 from tests.fixtures.records import make_incoming
-from tests.fixtures.staff import PASSWORD, current_totp
 
 # The records tests' fixtures, under names of this module.
 records_desk = records.desk
@@ -22,21 +22,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def sign_in(page: Page, base: str, user) -> None:
-    page.goto(base + "/backoffice/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Tiếp tục").click()
-    page.fill("#id_token", current_totp(user))
-    page.get_by_role("button", name="Xác nhận").click()
-    expect(page.locator("#memberships")).to_be_visible()
-
-
-def no_horizontal_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, width
 
 
 def test_clerk_opens_files_closes_and_downloads_an_efile(

@@ -10,7 +10,7 @@ from backoffice.incoming.models import IncomingDocument
 from tests.backoffice.incoming import conftest as incoming
 from tests.backoffice.incoming.conftest import make_mail
 from tests.e2e.conftest import ARTIFACTS
-from tests.fixtures.staff import PASSWORD, current_totp
+from tests.fixtures.browser import no_horizontal_scroll, sign_in
 
 # The incoming tests' fixtures, under names of this module.
 incoming_desk = incoming.desk
@@ -22,20 +22,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def sign_in(page: Page, base: str, user) -> None:
-    page.goto(base + "/backoffice/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Tiếp tục").click()
-    page.fill("#id_token", current_totp(user))
-    page.get_by_role("button", name="Xác nhận").click()
-
-
-def no_horizontal_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, width
 
 
 def test_clerk_receives_registers_prints_and_leader_assigns(

@@ -19,8 +19,8 @@ from backoffice.signatures.event_loop import outside_event_loop
 from backoffice.signatures.verification import pdf_verify, trust_store
 from tests.backoffice.outgoing.conftest import office, pkcs12_keys  # noqa: F401
 from tests.e2e.conftest import ARTIFACTS
+from tests.fixtures.browser import no_horizontal_scroll, sign_in
 from tests.fixtures.signatures import make_pdf
-from tests.fixtures.staff import PASSWORD, current_totp
 
 pytestmark = [
     pytest.mark.e2e,
@@ -54,16 +54,6 @@ def signing_worker(monkeypatch):
         thread.join(timeout=60)
 
 
-def sign_in(page: Page, base: str, user) -> None:
-    page.goto(base + "/backoffice/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Tiếp tục").click()
-    page.fill("#id_token", current_totp(user))
-    page.get_by_role("button", name="Xác nhận").click()
-    expect(page.locator("#memberships")).to_be_visible()
-
-
 def person(browser: Browser) -> Page:
     """A browser of one's own (each person signs in once: a TOTP code is
     accepted only once)."""
@@ -73,11 +63,6 @@ def person(browser: Browser) -> Page:
     new = context.new_page()
     new.set_default_timeout(15_000)
     return new
-
-
-def no_horizontal_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, width
 
 
 def test_draft_to_signed_dispatch_in_the_browser(

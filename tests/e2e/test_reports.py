@@ -12,8 +12,8 @@ from backoffice.core.constants import Role
 from backoffice.reports.statistics import statistics_refresh
 from tests.backoffice.reports import conftest as report_fixtures
 from tests.e2e.conftest import ARTIFACTS
+from tests.fixtures.browser import no_horizontal_scroll, sign_in
 from tests.fixtures.reports import NOW
-from tests.fixtures.staff import PASSWORD, current_totp
 
 pytestmark = [
     pytest.mark.e2e,
@@ -24,21 +24,6 @@ pytestmark = [
 # The hand-built dataset of the report tests (every figure counted by hand).
 report_dataset = report_fixtures.report_dataset
 second_procedure = report_fixtures.second_procedure
-
-
-def sign_in(page: Page, base: str, user) -> None:
-    page.goto(base + "/backoffice/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Tiếp tục").click()
-    page.fill("#id_token", current_totp(user))
-    page.get_by_role("button", name="Xác nhận").click()
-    expect(page.locator("#memberships")).to_be_visible()
-
-
-def no_horizontal_scroll(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= page.viewport_size["width"] + 1, width
 
 
 def test_leader_report_downloads_and_public_statistics(

@@ -7,7 +7,7 @@ from playwright.sync_api import Browser, Page
 
 from backoffice.core.constants import Role
 from tests.e2e.crawl import WIDTHS, axe_serious, axe_source, crawl, overflow
-from tests.fixtures.citizens import PASSWORD as CITIZEN_PASSWORD
+from tests.fixtures.browser import sign_in_citizen
 from tests.fixtures.staff import PASSWORD as STAFF_PASSWORD
 from tests.fixtures.staff import current_totp
 
@@ -15,14 +15,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def sign_in_citizen(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/tai-khoan/dang-nhap/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", CITIZEN_PASSWORD)
-    page.locator("main").get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url("**/ho-so-cua-toi/**")
 
 
 def sign_in_staff(page: Page, base: str, user) -> None:
