@@ -36,6 +36,7 @@ from .services import (
     dossier_uploads_store,
     stored_files_discard,
 )
+from .signing import signed_with_verdict
 from .uploads import CheckedUpload
 
 Outcome = DossierProposal.Outcome
@@ -173,18 +174,6 @@ def dossier_proposal_return(
     return proposal
 
 
-def _sign(content: bytes, *, step: DossierStep, reason: str) -> tuple[bytes, str]:
-    from backoffice.signatures.official import issued_pdf_sign
-    from backoffice.signatures.verification import UnreadablePdf, pdf_verify
-
-    signed = issued_pdf_sign(pdf_bytes=content, agency=step.agency, reason=reason)
-    try:
-        verdict = pdf_verify(pdf_bytes=signed).verdict
-    except UnreadablePdf:
-        verdict = "invalid"
-    return signed, verdict
-
-
 def _issue_results(
     *, dossier: Dossier, step: DossierStep, proposal: DossierProposal, actor
 ) -> list[DossierFile]:
@@ -200,7 +189,9 @@ def _issue_results(
                 content = handle.read()
             verdict = None
             if record.media_type == "application/pdf":
-                content, verdict = _sign(content, step=step, reason=reason)
+                content, verdict = signed_with_verdict(
+                    content, agency=step.agency, reason=reason
+                )
             issued.append(
                 dossier_file_store(
                     dossier=dossier,
@@ -215,11 +206,11 @@ def _issue_results(
                 )
             )
     else:
-        content, verdict = _sign(
+        content, verdict = signed_with_verdict(
             refusal_decision_pdf(
                 dossier=dossier, reason=proposal.note, leader=actor.get_full_name()
             ),
-            step=step,
+            agency=step.agency,
             reason=reason,
         )
         issued.append(
@@ -235,9 +226,9 @@ def _issue_results(
                 verdict=verdict,
             )
         )
-    content, verdict = _sign(
+    content, verdict = signed_with_verdict(
         control_sheet_pdf(dossier=dossier),
-        step=step,
+        agency=step.agency,
         reason=_("Phiếu kiểm soát quá trình giải quyết hồ sơ %(code)s")
         % {"code": dossier.code},
     )

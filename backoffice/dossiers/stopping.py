@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from backoffice.core.constants import Permission
-from backoffice.core.models import Agency
 from backoffice.core.services import audit_record
 from backoffice.core.text import nfc
 
@@ -24,6 +23,7 @@ from .constants import DossierStatus
 from .models import Dossier, DossierFile
 from .process import dossier_agency_now, dossier_steps_close, own_rights
 from .services import dossier_file_store, dossier_transition, stored_files_discard
+from .signing import signed_with_verdict
 
 S = DossierStatus
 
@@ -41,18 +41,6 @@ def dossier_may_stop(*, dossier: Dossier, user: AbstractBaseUser) -> bool:
         return False
     holder = dossier_agency_now(dossier=dossier)
     return Permission.APPROVE in own_rights(user=user, agency=holder)
-
-
-def _sign(content: bytes, *, agency: Agency, reason: str) -> tuple[bytes, str]:
-    from backoffice.signatures.official import issued_pdf_sign
-    from backoffice.signatures.verification import UnreadablePdf, pdf_verify
-
-    signed = issued_pdf_sign(pdf_bytes=content, agency=agency, reason=reason)
-    try:
-        verdict = pdf_verify(pdf_bytes=signed).verdict
-    except UnreadablePdf:
-        verdict = "invalid"
-    return signed, verdict
 
 
 def dossier_stop(
@@ -111,7 +99,7 @@ def dossier_stop(
                 dossier=locked, to=S.STOPPED, actor=actor, note=reason, now=moment
             )
             leader = actor.get_full_name() or actor.get_username()
-            content, verdict = _sign(
+            content, verdict = signed_with_verdict(
                 stop_notice_pdf(
                     dossier=stopped,
                     reason=reason,
