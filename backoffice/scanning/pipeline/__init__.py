@@ -13,9 +13,12 @@ is rebuilt on every run, so running a batch again gives the same result.
 """
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from pathlib import Path
+
+import cv2
 
 from backoffice.scanning.labelling import (
     OCR_PAGE_SEPARATOR,
@@ -40,7 +43,7 @@ from .results import (
     PageResult,
     ScanResult,
 )
-from .sources import list_pages, sha256_file, sniff_scan_file
+from .sources import OpenPdfs, list_pages, sha256_file, sniff_scan_file
 from .split import split_pages
 from .steps import STEPS, process_page
 
@@ -92,7 +95,36 @@ def scan_run(
     if not MIN_DPI <= dpi <= MAX_DPI:
         raise ValueError(f"dpi must be between {MIN_DPI} and {MAX_DPI}")
     sources = [Path(source) for source in sources]
-    refs = list_pages(sources)
+    pdfs = OpenPdfs()
+    try:
+        return _scan(
+            sources=sources,
+            pdfs=pdfs,
+            workdir=workdir,
+            dpi=dpi,
+            ocr=ocr,
+            workers=workers,
+            progress=progress,
+            steps=steps,
+            min_confidence=min_confidence,
+        )
+    finally:
+        pdfs.close()
+
+
+def _scan(
+    *,
+    sources: list[Path],
+    pdfs: OpenPdfs,
+    workdir: Path,
+    dpi: int,
+    ocr: bool,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+    steps: list[Step] | None,
+    min_confidence: float | None,
+) -> ScanResult:
+    refs = list_pages(sources, pdfs=pdfs)
     workdir = Path(workdir)
     pages_dir = workdir / "pages"
     dossiers_dir = workdir / "dossiers"
@@ -239,9 +271,10 @@ def _run_pages(
 ) -> None:
     total = len(contexts)
     done = 0
-    with ThreadPoolExecutor(
-        max_workers=workers, thread_name_prefix="scan-page"
-    ) as pool:
+    with (
+        _opencv_threads(1 if workers > 1 else None),
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scan-page") as pool,
+    ):
         pending = {pool.submit(process_page, page, steps) for page in contexts}
         while pending:
             finished, pending = wait(pending, return_when=FIRST_EXCEPTION)
@@ -254,3 +287,20 @@ def _run_pages(
                 done += 1
             if progress:
                 progress(done, total)
+
+
+@contextmanager
+def _opencv_threads(count: int | None) -> Iterator[None]:
+    """OpenCV's own thread pool off while pages run in parallel: the pages are
+    the parallelism, and on two cores busy with two page workers OpenCV's
+    helper threads only add CPU (waking, splitting, waiting) to each warp and
+    resize. The previous setting comes back afterwards (it is per process)."""
+    if count is None:
+        yield
+        return
+    previous = cv2.getNumThreads()
+    cv2.setNumThreads(count)
+    try:
+        yield
+    finally:
+        cv2.setNumThreads(previous)

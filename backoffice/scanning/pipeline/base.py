@@ -33,6 +33,8 @@ class PageContext:
     sheet: SheetPayload | None = None
     sheet_unreadable: bool = False
     qr_rotation: int | None = None  # clockwise correction read from a QR sheet
+    # The QR code's own tilt (degrees, the sign of `skew`) from its corners.
+    qr_tilt: float | None = None
     ocr_text: str = ""
     ocr_confidence: float | None = None
     image_path: Path | None = None

@@ -14,6 +14,15 @@ import numpy as np
 
 MAX_SKEW = 10.0
 MIN_INK_POINTS = 400  # fewer dark pixels than this (100 dpi) says nothing reliable
+# The coarse search (every half degree over ±MAX_SKEW: 41 angles, twice for the
+# direction) only has to find the right half degree: an even stride of the ink
+# points down to this many does that as well as all of them at a fraction of the
+# cost; the fine search around it uses every point.
+COARSE_POINTS = 12_000
+# The fine search: every 0.1° over the coarse half degree either side, the peak
+# placed between steps by a parabola (the residual skew on the accuracy bench is
+# the same as with 0.05° steps, at half the projections).
+FINE_STEP = 0.1
 
 
 @dataclass
@@ -61,17 +70,25 @@ def _best_angle(ys, xs, lo, hi, step) -> tuple[float, float, list[float]]:
     return angle, scores[best], scores
 
 
+def coarse_points(ys: np.ndarray, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ink points thinned by an even stride to about COARSE_POINTS."""
+    step = ys.size // COARSE_POINTS + 1
+    return (ys[::step], xs[::step]) if step > 1 else (ys, xs)
+
+
 def find_layout(mask: np.ndarray) -> Layout | None:
     ys, xs = ink_points(mask)
     if ys.size < MIN_INK_POINTS:
         return None
-    horizontal = _best_angle(ys, xs, -MAX_SKEW, MAX_SKEW, 0.5)
-    vertical = _best_angle(xs, -ys, -MAX_SKEW, MAX_SKEW, 0.5)
+    cys, cxs = coarse_points(ys, xs)
+    horizontal = _best_angle(cys, cxs, -MAX_SKEW, MAX_SKEW, 0.5)
+    vertical = _best_angle(cxs, -cys, -MAX_SKEW, MAX_SKEW, 0.5)
     is_vertical = vertical[1] > horizontal[1]
     a, b = (xs, -ys) if is_vertical else (ys, xs)
-    coarse, _best, scores = vertical if is_vertical else horizontal
-    angle, _best, _ = _best_angle(a, b, coarse - 0.5, coarse + 0.5, 0.05)
-    strength = _best / max(float(np.median(scores)), 1.0)
+    coarse, coarse_best, scores = vertical if is_vertical else horizontal
+    angle, _best, _ = _best_angle(a, b, coarse - 0.5, coarse + 0.5, FINE_STEP)
+    # Both from the coarse search: the same points, so the same scale.
+    strength = coarse_best / max(float(np.median(scores)), 1.0)
     return Layout(vertical=is_vertical, angle=angle, strength=strength)
 
 
@@ -81,8 +98,9 @@ def refine_angle(
     ys, xs = ink_points(mask)
     if ys.size < MIN_INK_POINTS:
         return None
-    coarse, _best, _scores = _best_angle(ys, xs, around - span, around + span, 0.5)
-    angle, _best, _ = _best_angle(ys, xs, coarse - 0.5, coarse + 0.5, 0.05)
+    cys, cxs = coarse_points(ys, xs)
+    coarse, _best, _scores = _best_angle(cys, cxs, around - span, around + span, 0.5)
+    angle, _best, _ = _best_angle(ys, xs, coarse - 0.5, coarse + 0.5, FINE_STEP)
     return angle
 
 

@@ -141,7 +141,9 @@ class WritePage(Step):
         page.image_path = jpeg
         height, width = page.image.shape[:2]
         colour = page.colour if page.has_colour else None
-        page.encoding, layers = page_layers(page.image, colour, page.dpi)
+        page.encoding, layers = page_layers(
+            page.image, colour, page.dpi, analysis=page.reduced()
+        )
         pdf = page.path(".pdf")
         if page.ocr and page.sheet is None and not page.dark:
             text_pdf = self._ocr(page, jpeg)
