@@ -70,6 +70,15 @@ def test_scan_batch_survives_a_killed_worker(
         "the batch to complete after the kill",
     )
     recovered = time.monotonic() - killed_at
+    # The lease is released when the task returns, just after the batch's own
+    # commit: give the worker that moment.
+    wait_for(
+        lambda: JobLease.objects.filter(
+            kind="scan_batch", object_id=batch.pk, state=JobLease.State.DONE
+        ).exists(),
+        30,
+        "the batch's lease to be released as done",
+    )
     files = DossierFile.objects.filter(dossier=counter_dossier, component__isnull=False)
     per_component = sorted(files.values_list("component__sort_order", flat=True))
     lease = JobLease.objects.get(kind="scan_batch", object_id=batch.pk)
