@@ -27,21 +27,11 @@ from backoffice.scanning.pipeline.steps import (
     WritePage,
 )
 from backoffice.scanning.sheets import sheets_pdf
-from tests.support.synthetic import ScanStyle, generate_batch, scan, text_page
+from tests.fixtures import scan_batches
+from tests.support.synthetic import ScanStyle, scan, text_page
 
-
-@pytest.fixture(scope="module")
-def batch(tmp_path_factory):
-    return generate_batch(
-        seed=4242,
-        workdir=tmp_path_factory.mktemp("gen"),
-        dpi=300,
-        dossiers=(1, 1),
-        components=(2, 2),
-        pages_per_component=(1, 2),
-        blank_probability=0.0,
-        stray_pages=0,
-    )
+# The shared small batch (made once per module).
+batch = scan_batches.batch
 
 
 def _context(image, dpi, tmp_path):
